@@ -1,0 +1,24 @@
+from django.conf import settings
+
+from . import permissions
+
+
+def portal(request):
+    """Role flags the base layout uses to build the navigation."""
+    user = getattr(request, "user", None)
+    return {
+        "portal_demo": settings.PORTAL_DEMO,
+        "nav": {
+            "officer": permissions.has_capability(user, "assessment.edit"),
+            "review": permissions.has_capability(user, "assessment.review"),
+            "reports": permissions.has_capability(user, "reports.view_district"),
+            "province": permissions.has_capability(user, "reports.view_province"),
+            "recognitions": any(
+                permissions.has_capability(user, c)
+                for c in ("recognition.record_commune", "recognition.record_district")
+            ),
+            "registrations": permissions.has_capability(user, "registration.manage"),
+            "data": permissions.has_capability(user, "data.import"),
+            "admin": bool(user and user.is_authenticated and user.is_portal_admin),
+        }
+    }

@@ -1,0 +1,51 @@
+"""Portal users: one role and a scope (DESIGN §4)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COMMUNE_OFFICER = "commune_officer", _("Cán bộ Công an xã")
+    DISTRICT_REVIEWER = "district_reviewer", _("Cán bộ thẩm định cấp huyện")
+    PROVINCE_VIEWER = "province_viewer", _("Ban Chỉ đạo tỉnh")
+    ADMIN = "admin", _("Quản trị hệ thống")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices, default=Role.PROVINCE_VIEWER)
+    unit = models.ForeignKey(
+        "communes.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="officers",
+        verbose_name=_("đơn vị cấp xã"),
+    )
+    district = models.ForeignKey(
+        "communes.District", on_delete=models.PROTECT, null=True, blank=True, related_name="reviewers",
+        verbose_name=_("huyện"),
+    )
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        constraints = [
+            # The scope matches the role: an officer has exactly a unit, a reviewer exactly a district.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="commune_officer", unit__isnull=False, district__isnull=True)
+                    | models.Q(role="district_reviewer", unit__isnull=True, district__isnull=False)
+                    | models.Q(role__in=["province_viewer", "admin"], unit__isnull=True, district__isnull=True)
+                ),
+                name="user_scope_matches_role",
+            ),
+        ]
+
+    @property
+    def is_portal_admin(self) -> bool:
+        return self.is_active and self.role == Role.ADMIN
+
+    @property
+    def scope_label(self) -> str:
+        if self.role == Role.COMMUNE_OFFICER and self.unit_id:
+            return str(self.unit)
+        if self.role == Role.DISTRICT_REVIEWER and self.district_id:
+            return str(self.district)
+        return str(_("Toàn tỉnh"))

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.demo import DEMO_PASSWORD, DemoError, demo_exists, demo_users, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Build the clearly labelled demo dataset (2022–2025) and demo logins. Refuses on production."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (never on real data).")
+
+    def handle(self, *args, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo từ chối chạy khi DEBUG tắt (cấu hình production). Dùng --force nếu chắc chắn "
+                "đây không phải cơ sở dữ liệu thật."
+            )
+        if demo_exists():
+            self.stdout.write("Dữ liệu minh họa đã có; không tạo lại.")
+        else:
+            try:
+                seed_demo(province_code=settings.PORTAL_PROVINCE_CODE)
+            except DemoError as exc:
+                raise CommandError(str(exc)) from None
+            self.stdout.write("Đã tạo dữ liệu minh họa (DEMO) cho các năm 2022–2025.")
+        self.stdout.write(f"Tài khoản minh họa — mật khẩu của tất cả: {DEMO_PASSWORD}")
+        for user in demo_users():
+            self.stdout.write(f"  {user.username:<22} {user.get_role_display()} · {user.scope_label}")

@@ -1,0 +1,381 @@
+"""Programmes, criteria sets, yearly assessments, pilot registrations, recognitions and targets.
+
+Models are thin: rules that span rows live in services.py, reads in selectors.py.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+MIN_YEAR = 2015
+MAX_YEAR = 2100
+
+
+class Programme(models.Model):
+    code = models.SlugField(_("mã"), max_length=50, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    # Unit kinds (communes.UnitKind values) the programme applies to.
+    unit_kinds = models.JSONField(_("loại đơn vị áp dụng"), default=list)
+
+    class Meta:
+        verbose_name = _("chương trình")
+        verbose_name_plural = _("chương trình")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class CriteriaSetQuerySet(models.QuerySet):
+    def in_force(self, year: int):
+        return self.filter(valid_from_year__lte=year).filter(
+            models.Q(valid_to_year__isnull=True) | models.Q(valid_to_year__gte=year)
+        )
+
+
+class CriteriaSet(models.Model):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="criteria_sets", verbose_name=_("chương trình")
+    )
+    name = models.CharField(_("tên bộ tiêu chí"), max_length=255)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    valid_from_year = models.PositiveIntegerField(_("áp dụng từ năm"))
+    valid_to_year = models.PositiveIntegerField(_("áp dụng đến năm"), null=True, blank=True)
+    source_document = models.CharField(_("văn bản ban hành"), max_length=500, blank=True)
+    # None means "all criteria of the set must be met".
+    recognition_threshold = models.PositiveIntegerField(
+        _("số tiêu chí cần đạt để công nhận"), null=True, blank=True,
+        help_text=_("Để trống nghĩa là phải đạt tất cả tiêu chí."),
+    )
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    history = HistoricalRecords(verbose_name=_("lịch sử bộ tiêu chí"))
+
+    objects = CriteriaSetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bộ tiêu chí")
+        verbose_name_plural = _("bộ tiêu chí")
+        ordering = ["programme", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "version"], name="criteriaset_unique_version"),
+            models.CheckConstraint(
+                condition=models.Q(valid_from_year__gte=MIN_YEAR, valid_from_year__lte=MAX_YEAR),
+                name="criteriaset_from_year_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to_year__isnull=True) | models.Q(valid_to_year__gte=models.F("valid_from_year")),
+                name="criteriaset_years_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (v{self.version})"
+
+
+class Criterion(models.Model):
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("bộ tiêu chí")
+    )
+    number = models.PositiveSmallIntegerField(_("số thứ tự"))
+    title = models.CharField(_("tên tiêu chí"), max_length=255)
+    wording = models.TextField(_("nội dung"))
+    evidence_guidance = models.TextField(_("hướng dẫn minh chứng"), blank=True)
+    history = HistoricalRecords(verbose_name=_("lịch sử tiêu chí"))
+
+    class Meta:
+        verbose_name = _("tiêu chí")
+        verbose_name_plural = _("tiêu chí")
+        ordering = ["criteria_set", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_set", "number"], name="criterion_unique_number"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="criterion_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã gửi")
+    RETURNED = "returned", _("Bị trả lại")
+    VERIFIED = "verified", _("Đã thẩm định")
+
+
+class Result(models.TextChoices):
+    MET = "met", _("Đạt")
+    NOT_MET = "not_met", _("Chưa đạt")
+    NOT_YET = "not_yet", _("Chưa đánh giá")
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(status=Status.VERIFIED)
+
+
+class Assessment(models.Model):
+    unit = models.ForeignKey(
+        "communes.Unit", on_delete=models.PROTECT, related_name="assessments", verbose_name=_("đơn vị")
+    )
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("bộ tiêu chí")
+    )
+    year = models.PositiveIntegerField(_("năm"))
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # Optimistic locking: every write bumps it; a form posted with an older value is stale.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    # Cached counts maintained by services (reports aggregate on them in SQL).
+    self_met_count = models.PositiveSmallIntegerField(_("số tiêu chí tự đánh giá đạt"), default=0)
+    verified_met_count = models.PositiveSmallIntegerField(
+        _("số tiêu chí đạt sau thẩm định"), null=True, blank=True
+    )
+    submitted_at = models.DateTimeField(_("ngày gửi"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("ngày thẩm định"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("người thẩm định"),
+    )
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
+    history = HistoricalRecords(verbose_name=_("lịch sử đánh giá"))
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đánh giá")
+        verbose_name_plural = _("đánh giá")
+        ordering = ["-year", "unit__code"]
+        indexes = [models.Index(fields=["year", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "criteria_set", "year"], name="assessment_unique_unit_set_year"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="assessment_year_range"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="verified") | models.Q(verified_met_count__isnull=False),
+                name="assessment_verified_has_count",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} – {self.year}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == Status.VERIFIED
+
+
+class CriterionResult(models.Model):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="results", verbose_name=_("đánh giá")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="results", verbose_name=_("tiêu chí")
+    )
+    self_result = models.CharField(
+        _("kết quả tự đánh giá"), max_length=16, choices=Result.choices, default=Result.NOT_YET
+    )
+    verified_result = models.CharField(
+        _("kết quả thẩm định"), max_length=16, choices=Result.choices, blank=True
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    reviewer_comment = models.TextField(_("nhận xét của cấp huyện"), blank=True)
+    history = HistoricalRecords(verbose_name=_("lịch sử kết quả"))
+
+    class Meta:
+        verbose_name = _("kết quả tiêu chí")
+        verbose_name_plural = _("kết quả tiêu chí")
+        ordering = ["assessment", "criterion__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="result_unique_criterion"),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} – {self.criterion.number}"
+
+
+def evidence_upload_to(instance, filename):
+    # Private, unguessable names; the original name is kept in the row only.
+    return f"evidence/{instance.result.assessment.year}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    result = models.ForeignKey(
+        CriterionResult, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("kết quả tiêu chí")
+    )
+    file = models.FileField(_("tệp"), upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người tải lên")
+    )
+    uploaded_at = models.DateTimeField(_("ngày tải lên"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("minh chứng")
+        verbose_name_plural = _("minh chứng")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Transition(models.Model):
+    """One workflow step of an assessment: who, when, from → to, and why."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("đánh giá")
+    )
+    from_status = models.CharField(_("từ trạng thái"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("sang trạng thái"), max_length=16, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    reason = models.TextField(_("lý do"), blank=True)
+
+    class Meta:
+        verbose_name = _("bước xử lý")
+        verbose_name_plural = _("các bước xử lý")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.assessment}: {self.from_status} → {self.to_status}"
+
+
+class Registration(models.Model):
+    """A unit registered as a pilot (đăng ký xây dựng điểm) for a year."""
+
+    unit = models.ForeignKey(
+        "communes.Unit", on_delete=models.PROTECT, related_name="registrations", verbose_name=_("đơn vị")
+    )
+    year = models.PositiveIntegerField(_("năm"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("người ghi nhận"),
+    )
+    created_at = models.DateTimeField(_("ngày ghi nhận"), auto_now_add=True)
+    history = HistoricalRecords(verbose_name=_("lịch sử đăng ký"))
+
+    class Meta:
+        verbose_name = _("đăng ký xây dựng điểm")
+        verbose_name_plural = _("đăng ký xây dựng điểm")
+        ordering = ["-year", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="registration_unique_unit_year"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="registration_year_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} – {self.year}"
+
+
+class Level(models.IntegerChoices):
+    COMMUNE = 1, _("Cấp xã")
+    DISTRICT = 2, _("Cấp huyện")
+    PROVINCE = 3, _("Cấp tỉnh")
+
+
+LEVEL_KEYS = {Level.COMMUNE: "commune", Level.DISTRICT: "district", Level.PROVINCE: "province"}
+
+
+def decision_upload_to(instance, filename):
+    return f"decisions/{instance.decision_date:%Y}/{uuid.uuid4().hex}"
+
+
+class RecognitionQuerySet(models.QuerySet):
+    def held_on(self, day):
+        """Recognitions in force on `day`: decided on or before it and not revoked by then."""
+        return self.filter(decision_date__lte=day).filter(
+            models.Q(revoked_on__isnull=True) | models.Q(revoked_on__gt=day)
+        )
+
+
+class Recognition(models.Model):
+    unit = models.ForeignKey(
+        "communes.Unit", on_delete=models.PROTECT, related_name="recognitions", verbose_name=_("đơn vị")
+    )
+    level = models.PositiveSmallIntegerField(_("cấp công nhận"), choices=Level.choices)
+    decision_number = models.CharField(_("số quyết định"), max_length=100)
+    decision_date = models.DateField(_("ngày ký"))
+    issued_by = models.CharField(_("cơ quan ban hành"), max_length=255)
+    scan = models.FileField(_("bản quét quyết định"), upload_to=decision_upload_to, max_length=255, blank=True)
+    scan_name = models.CharField(_("tên tệp quyết định"), max_length=255, blank=True)
+    revoked_on = models.DateField(_("ngày thu hồi"), null=True, blank=True)
+    revoke_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    # Set when an administrator records a historical decision that breaks a §3 rule.
+    rule_warning = models.TextField(_("cảnh báo quy tắc"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("người ghi nhận"),
+    )
+    created_at = models.DateTimeField(_("ngày ghi nhận"), auto_now_add=True)
+    history = HistoricalRecords(verbose_name=_("lịch sử công nhận"))
+
+    objects = RecognitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quyết định công nhận")
+        verbose_name_plural = _("quyết định công nhận")
+        ordering = ["-decision_date", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "level", "decision_number"], name="recognition_unique_decision"),
+            models.CheckConstraint(
+                condition=models.Q(revoked_on__isnull=True) | models.Q(revoked_on__gte=models.F("decision_date")),
+                name="recognition_revoked_after_decision",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} – {self.get_level_display()} – {self.decision_number}"
+
+
+class TargetKind(models.TextChoices):
+    PILOT_RECOGNIZED = "pilot_recognized", _("Đơn vị đăng ký xây dựng điểm được công nhận")
+    RECOGNIZED = "recognized", _("Số đơn vị được công nhận")
+    BAND = "band", _("Số đơn vị đạt nhóm tiêu chí")
+    PER_DISTRICT = "per_district", _("Mỗi huyện có đơn vị được công nhận")
+
+
+class Band(models.TextChoices):
+    RECOGNIZED = "recognized", _("Đã được công nhận")
+    B13 = "13+", _("Đạt 13 tiêu chí trở lên")
+    B10 = "10-12", _("Đạt 10–12 tiêu chí")
+    B9 = "9", _("Đạt 9 tiêu chí")
+    B0 = "0-8", _("Đạt 0–8 tiêu chí")
+    NOT_ASSESSED = "not_assessed", _("Chưa có đánh giá")
+
+
+class Target(models.Model):
+    resolution = models.CharField(_("nghị quyết"), max_length=100)
+    key = models.SlugField(_("mã mục tiêu"), max_length=64, unique=True)
+    deadline = models.DateField(_("thời hạn"))
+    kind = models.CharField(_("loại mục tiêu"), max_length=32, choices=TargetKind.choices)
+    level = models.PositiveSmallIntegerField(_("cấp công nhận"), choices=Level.choices, null=True, blank=True)
+    band = models.CharField(_("nhóm kết quả"), max_length=16, choices=Band.choices, blank=True)
+    number = models.PositiveIntegerField(_("chỉ tiêu"))
+    text = models.TextField(_("nội dung (nguyên văn)"))
+    sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    history = HistoricalRecords(verbose_name=_("lịch sử mục tiêu"))
+
+    class Meta:
+        verbose_name = _("mục tiêu")
+        verbose_name_plural = _("mục tiêu")
+        ordering = ["deadline", "sort_order", "key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="band") | ~models.Q(band=""), name="target_band_kind_has_band"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.resolution} – {self.key}"

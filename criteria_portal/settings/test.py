@@ -1,0 +1,20 @@
+"""Test runs: PostgreSQL when DATABASE_URL is set, SQLite otherwise; fast hashing."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import STORAGES
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="portal-test-media-")},
+    },
+}
+AXES_FAILURE_LIMIT = 3
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DataExchangeConfig(AppConfig):
+    name = "data_exchange"
+    verbose_name = _("Nhập, xuất dữ liệu")

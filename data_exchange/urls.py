@@ -1,0 +1,3 @@
+app_name = "data_exchange"
+
+urlpatterns: list = []

@@ -1,0 +1,58 @@
+import pytest
+
+from assessments import services
+from assessments.models import Result
+from tests import factories
+
+
+@pytest.fixture
+def criteria_set(db):
+    return factories.CriteriaSetFactory()
+
+
+@pytest.fixture
+def district(db):
+    return factories.DistrictFactory()
+
+
+@pytest.fixture
+def other_district(db):
+    return factories.DistrictFactory()
+
+
+@pytest.fixture
+def unit(district):
+    return factories.UnitFactory(district=district)
+
+
+@pytest.fixture
+def other_unit(other_district):
+    return factories.UnitFactory(district=other_district)
+
+
+@pytest.fixture
+def officer_user(unit):
+    return factories.officer(unit)
+
+
+@pytest.fixture
+def reviewer_user(district):
+    return factories.reviewer(district)
+
+
+@pytest.fixture
+def province_user(db):
+    return factories.province_viewer()
+
+
+@pytest.fixture
+def admin_user(db):
+    return factories.administrator()
+
+
+def record(unit, year, met, *, stage="verified", total=16, actor=None):
+    """An assessment of `unit` for `year` with criteria 1..met met (through the service)."""
+    results = {n: (Result.MET if n <= met else Result.NOT_MET) for n in range(1, total + 1)}
+    return services.assessment_record(
+        unit=unit, year=year, stage=stage, results=results, actor=actor, reason="test"
+    )

@@ -1,0 +1,143 @@
+"""factory_boy factories for every app, in one place."""
+
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import Role, User
+from assessments.models import CriteriaSet, Criterion, Level, Programme, Recognition, Registration, Target
+from communes.models import District, DistrictKind, Province, Unit, UnitKind
+
+PASSWORD = "Mật-khẩu-thử-2026"
+
+
+class ProvinceFactory(DjangoModelFactory):
+    class Meta:
+        model = Province
+        django_get_or_create = ("code",)
+
+    code = 17
+    name = "Tỉnh Hoà Bình"
+
+
+class DistrictFactory(DjangoModelFactory):
+    class Meta:
+        model = District
+
+    province = factory.SubFactory(ProvinceFactory)
+    code = factory.Sequence(lambda n: 900 + n)
+    name = factory.Sequence(lambda n: f"Huyện Thử {n}")
+    kind = DistrictKind.HUYEN
+
+
+class UnitFactory(DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    district = factory.SubFactory(DistrictFactory)
+    code = factory.Sequence(lambda n: 90000 + n)
+    name = factory.Sequence(lambda n: f"Xã Thử {n}")
+    kind = UnitKind.XA
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = Role.PROVINCE_VIEWER
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def finish(self, create, extracted, **kwargs):
+        self.is_staff = self.is_superuser = self.role == Role.ADMIN
+        if create:
+            self.save()
+
+
+def officer(unit, **kw):
+    return UserFactory(role=Role.COMMUNE_OFFICER, unit=unit, **kw)
+
+
+def reviewer(district, **kw):
+    return UserFactory(role=Role.DISTRICT_REVIEWER, district=district, **kw)
+
+
+def province_viewer(**kw):
+    return UserFactory(role=Role.PROVINCE_VIEWER, **kw)
+
+
+def administrator(**kw):
+    return UserFactory(role=Role.ADMIN, **kw)
+
+
+class ProgrammeFactory(DjangoModelFactory):
+    class Meta:
+        model = Programme
+        django_get_or_create = ("code",)
+
+    code = "commune_model"
+    name = "Xã, thị trấn điển hình về phong trào toàn dân bảo vệ an ninh Tổ quốc"
+    unit_kinds = factory.LazyFunction(lambda: [UnitKind.XA, UnitKind.THI_TRAN])
+
+
+class CriteriaSetFactory(DjangoModelFactory):
+    """A set with `criteria` (default 16) numbered criteria."""
+
+    class Meta:
+        model = CriteriaSet
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = "Bộ tiêu chí thử"
+    version = factory.Sequence(lambda n: n + 1)
+    valid_from_year = 2021
+    valid_to_year = None
+
+    @factory.post_generation
+    def criteria(self, create, extracted, **kwargs):
+        if not create:
+            return
+        count = 16 if extracted is None else extracted
+        Criterion.objects.bulk_create(
+            Criterion(criteria_set=self, number=n, title=f"Tiêu chí {n}", wording=f"Nội dung tiêu chí {n}",
+                      evidence_guidance=f"Minh chứng cho tiêu chí {n}")
+            for n in range(1, count + 1)
+        )
+
+
+class RegistrationFactory(DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    unit = factory.SubFactory(UnitFactory)
+    year = 2022
+
+
+class RecognitionFactory(DjangoModelFactory):
+    """Writes the row directly (no rule checks): for report fixtures only."""
+
+    class Meta:
+        model = Recognition
+
+    unit = factory.SubFactory(UnitFactory)
+    level = Level.COMMUNE
+    decision_number = factory.Sequence(lambda n: f"{n}/QĐ-UBND")
+    decision_date = factory.Faker("date_between_dates", date_start=datetime.date(2022, 1, 1),
+                                  date_end=datetime.date(2025, 12, 31))
+    issued_by = "UBND huyện"
+
+
+class TargetFactory(DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    resolution = "12/NQ-TU"
+    key = factory.Sequence(lambda n: f"target-{n}")
+    deadline = datetime.date(2025, 12, 31)
+    kind = "recognized"
+    level = Level.COMMUNE
+    number = 1
+    text = "Mục tiêu thử"
