@@ -1,0 +1,90 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from assessments.models import CriteriaSet
+from tests.conftest import record
+from tests.factories import PASSWORD, CriteriaSetFactory, RecognitionFactory, TargetFactory, UnitFactory
+
+
+@pytest.fixture
+def data(db):
+    criteria_set = CriteriaSetFactory()
+    unit = UnitFactory()
+    record(unit, 2024, 16)
+    RecognitionFactory(unit=unit)
+    TargetFactory()
+    return criteria_set, unit
+
+
+def test_every_admin_page_renders_for_an_administrator(client, admin_user, data):
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:index")).status_code == 200
+    for model, model_admin in admin.site._registry.items():
+        info = model._meta.app_label, model._meta.model_name
+        changelist = client.get(reverse("admin:%s_%s_changelist" % info))
+        assert changelist.status_code == 200, info
+        obj = model._default_manager.first()
+        if obj is not None:
+            assert client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk])).status_code == 200, info
+            if hasattr(model, "history"):
+                assert client.get(reverse("admin:%s_%s_history" % info, args=[obj.pk])).status_code == 200, info
+        if model_admin.has_add_permission(type("R", (), {"user": admin_user})()):
+            assert client.get(reverse("admin:%s_%s_add" % info)).status_code == 200, info
+
+
+def test_admin_is_in_vietnamese(client, admin_user, data):
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:assessments_criteriaset_changelist")).content.decode()
+    assert "Bộ tiêu chí" in page
+    assert "Sao chép thành phiên bản mới" in page
+
+
+@pytest.mark.parametrize("role", ["province_user", "reviewer_user", "officer_user"])
+def test_admin_is_for_administrators_only(client, request, role, data):
+    user = request.getfixturevalue(role)
+    user.is_staff = True  # even a hand-set flag does not open the admin
+    user.save()
+    client.force_login(user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_copy_as_new_version_keeps_the_used_set_intact(client, admin_user, data):
+    criteria_set, _unit = data
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:assessments_criteriaset_changelist"),
+        {"action": "copy_as_new_version", "_selected_action": [criteria_set.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    copy = CriteriaSet.objects.exclude(pk=criteria_set.pk).get()
+    assert copy.version == criteria_set.version + 1
+    assert list(copy.criteria.values_list("number", "title")) == list(
+        criteria_set.criteria.values_list("number", "title"))
+    # The set in use cannot be edited any more: its change form has no editable name.
+    page = client.get(reverse("admin:assessments_criteriaset_change", args=[criteria_set.pk])).content.decode()
+    assert 'name="name"' not in page
+    page = client.get(reverse("admin:assessments_criteriaset_change", args=[copy.pk])).content.decode()
+    assert 'name="name"' in page
+
+
+def test_admin_records_a_historical_recognition_with_a_warning(client, admin_user, db):
+    from assessments.models import Recognition
+    unit = UnitFactory()
+    CriteriaSetFactory()
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:assessments_recognition_add"), {
+        "unit": unit.pk, "level": 1, "decision_number": "12/QĐ-UBND", "decision_date": "15/12/2019",
+        "issued_by": "UBND huyện", "revoke_reason": "",
+    }, follow=True)
+    assert response.status_code == 200
+    recognition = Recognition.objects.get()
+    assert "chưa có đánh giá đã thẩm định" in recognition.rule_warning
+
+
+def test_login_with_password_reaches_admin(client, admin_user):
+    response = client.post(reverse("accounts:login"), {"username": admin_user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
