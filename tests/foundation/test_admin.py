@@ -22,15 +22,16 @@ def test_every_admin_page_renders_for_an_administrator(client, admin_user, data)
     assert client.get(reverse("admin:index")).status_code == 200
     for model, model_admin in admin.site._registry.items():
         info = model._meta.app_label, model._meta.model_name
-        changelist = client.get(reverse("admin:%s_%s_changelist" % info))
+        prefix = f"admin:{info[0]}_{info[1]}"
+        changelist = client.get(reverse(f"{prefix}_changelist"))
         assert changelist.status_code == 200, info
         obj = model._default_manager.first()
         if obj is not None:
-            assert client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk])).status_code == 200, info
+            assert client.get(reverse(f"{prefix}_change", args=[obj.pk])).status_code == 200, info
             if hasattr(model, "history"):
-                assert client.get(reverse("admin:%s_%s_history" % info, args=[obj.pk])).status_code == 200, info
+                assert client.get(reverse(f"{prefix}_history", args=[obj.pk])).status_code == 200, info
         if model_admin.has_add_permission(type("R", (), {"user": admin_user})()):
-            assert client.get(reverse("admin:%s_%s_add" % info)).status_code == 200, info
+            assert client.get(reverse(f"{prefix}_add")).status_code == 200, info
 
 
 def test_admin_is_in_vietnamese(client, admin_user, data):
