@@ -1,0 +1,53 @@
+"""import_data {assessments,recognitions,registrations} FILE [--user USERNAME] (DESIGN §5)."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from data_exchange.importing import KINDS
+from data_exchange.services import ImportRejected, data_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a CSV (UTF-8, with or without BOM) or .xlsx file, all or nothing. Formats: "
+        "assessments = commune_code,year,stage,c1,...,cN; recognitions = commune_code,level,decision_number,"
+        "decision_date,issued_by; registrations = commune_code,year. On any bad row nothing is written, one line "
+        "per problem is printed as 'row N, column X: reason' (N is the spreadsheet row number, the header row "
+        "being row 1) and the exit status is 1."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=KINDS)
+        parser.add_argument("file", help="a .csv or .xlsx file")
+        parser.add_argument(
+            "--user", metavar="USERNAME",
+            help="import as this portal user (their scope, role and name in the history); default: whole "
+                 "database, no user",
+        )
+
+    def handle(self, *args, kind, file, user=None, **options):
+        path = Path(file)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"cannot read {file}: {exc.strerror}") from None
+        actor = None
+        if user:
+            actor = get_user_model().objects.filter(username=user, is_active=True).first()
+            if actor is None:
+                raise CommandError(f"no active user {user!r}")
+        try:
+            plan = data_import(kind=kind, name=path.name, data=data, actor=actor)
+        except ImportRejected as rejected:
+            for problem in rejected.plan.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                f"{path.name}: {len(rejected.plan.problems)} problem(s), nothing imported.", returncode=1
+            ) from None
+        totals = plan.totals()
+        self.stdout.write(
+            f"{path.name}: {kind} created {totals['created']}, updated {totals['updated']}, "
+            f"unchanged {totals['unchanged']}, empty rows skipped {plan.skipped_rows}."
+        )

@@ -1,0 +1,151 @@
+"""Writes of the data exchange: applying a checked import file, keeping uploads until confirmed.
+
+An import is all-or-nothing: the file is checked again inside the transaction that writes it,
+and any problem rolls everything back. New assessments (the bulk of a large file) are
+written in bulk with their results, workflow steps and history records; the few that update
+an existing assessment go through assessments.services.assessment_record().
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from accounts import permissions
+from assessments.models import Assessment, CriterionResult, Recognition, Registration, Result, Status, Transition
+from assessments.services import assessment_record
+
+from .importing import CREATED, UPDATED, ImportPlan, Problem, build_plan
+from .models import PendingImport
+
+BATCH = 1000
+PENDING_MAX_AGE = datetime.timedelta(days=1)
+
+
+class ImportRejected(Exception):
+    """The file has problems; nothing was written. `plan.problems` lists them."""
+
+    def __init__(self, plan: ImportPlan):
+        super().__init__(f"{len(plan.problems)} problem(s)")
+        self.plan = plan
+
+
+def import_reason(name: str) -> str:
+    return _("Nhập dữ liệu từ tệp %(name)s") % {"name": name}
+
+
+@transaction.atomic
+def data_import(*, kind: str, name: str, data: bytes, actor=None) -> ImportPlan:
+    """Check and import a whole file, or nothing. `actor` None: command line, full scope, no user.
+
+    Raises ImportRejected when any row is bad.
+    """
+    plan = build_plan(kind=kind, name=name, data=data, user=actor)
+    if not plan.ok:
+        raise ImportRejected(plan)
+    reason = import_reason(name)
+    try:
+        with transaction.atomic():
+            {"assessments": _apply_assessments, "recognitions": _apply_recognitions,
+             "registrations": _apply_registrations}[kind](plan, actor, reason)
+    except IntegrityError:
+        # Someone wrote the same data between the check and the write.
+        plan.problems.append(Problem(1, "-", _("Dữ liệu vừa được người khác thay đổi; hãy nhập lại tệp.")))
+        raise ImportRejected(plan) from None
+    return plan
+
+
+def _apply_assessments(plan: ImportPlan, actor, reason: str) -> None:
+    now = timezone.now()
+    new = [c for c in plan.changes if c.action == CREATED]
+    assessments = []
+    for change in new:
+        verified = change.data["stage"] == "verified"
+        met = sum(1 for v in change.data["results"].values() if v == Result.MET)
+        assessments.append(Assessment(
+            unit=change.unit, year=change.data["year"], criteria_set=change.data["criteria_set"],
+            status=Status.VERIFIED if verified else Status.SUBMITTED,
+            version=2,  # as if created and then recorded, like assessment_record()
+            self_met_count=met, verified_met_count=met if verified else None,
+            submitted_at=now, verified_at=now if verified else None, verified_by=actor if verified else None,
+        ))
+    created = bulk_create_with_history(
+        assessments, Assessment, batch_size=BATCH, default_user=actor, default_change_reason=reason)
+    results, transitions = [], []
+    for change, assessment in zip(new, created, strict=True):
+        verified = change.data["stage"] == "verified"
+        for number, value in change.data["results"].items():
+            results.append(CriterionResult(
+                assessment_id=assessment.pk, criterion_id=change.data["criterion_ids"][number],
+                self_result=value, verified_result=value if verified else "",
+            ))
+        transitions.append(Transition(
+            assessment_id=assessment.pk, from_status=Status.DRAFT, to_status=assessment.status,
+            actor=actor, reason=reason,
+        ))
+    bulk_create_with_history(results, CriterionResult, batch_size=BATCH, default_user=actor,
+                             default_change_reason=reason)
+    Transition.objects.bulk_create(transitions, batch_size=BATCH)
+    for change in plan.changes:
+        if change.action == UPDATED:
+            assessment_record(
+                unit=change.unit, year=change.data["year"], stage=change.data["stage"],
+                results=change.data["results"], actor=actor, reason=reason,
+                criteria_set=change.data["criteria_set"],
+            )
+
+
+def _apply_recognitions(plan: ImportPlan, actor, reason: str) -> None:
+    recognitions = [
+        Recognition(unit=c.unit, recorded_by=actor, **c.data) for c in plan.changes if c.action == CREATED
+    ]
+    bulk_create_with_history(recognitions, Recognition, batch_size=BATCH, default_user=actor,
+                             default_change_reason=reason)
+
+
+def _apply_registrations(plan: ImportPlan, actor, reason: str) -> None:
+    registrations = [
+        Registration(unit=c.unit, year=c.data["year"], created_by=actor, note=reason[:255])
+        for c in plan.changes if c.action == CREATED
+    ]
+    bulk_create_with_history(registrations, Registration, batch_size=BATCH, default_user=actor,
+                             default_change_reason=reason)
+
+
+# ---------------------------------------------------------------- uploads waiting for confirmation
+
+
+def pending_import_create(*, user, kind: str, name: str, data: bytes) -> PendingImport:
+    """Keep an uploaded file for the preview; forget the user's stale uploads."""
+    permissions.require(user, "data.import")
+    PendingImport.objects.filter(created_at__lt=timezone.now() - PENDING_MAX_AGE).delete()
+    PendingImport.objects.filter(user=user, consumed_at__isnull=False).delete()
+    return PendingImport.objects.create(
+        user=user, kind=kind, file_name=name[:255], data=data, sha256=hashlib.sha256(data).hexdigest()
+    )
+
+
+class AlreadyImported(Exception):
+    pass
+
+
+@transaction.atomic
+def pending_import_confirm(*, pending: PendingImport, user) -> ImportPlan:
+    """Import a previewed file exactly once. Raises AlreadyImported or ImportRejected."""
+    permissions.require(user, "data.import")
+    # The conditional update is the lock: a second click waits for the first and then finds it done.
+    claimed = PendingImport.objects.filter(pk=pending.pk, user=user, consumed_at__isnull=True).update(
+        consumed_at=timezone.now())
+    if not claimed:
+        raise AlreadyImported
+    pending = PendingImport.objects.get(pk=pending.pk)
+    data = bytes(pending.data)
+    if hashlib.sha256(data).hexdigest() != pending.sha256:
+        raise AlreadyImported
+    # A rejection rolls back the claim too, so the user can fix the data and confirm again.
+    return data_import(kind=pending.kind, name=pending.file_name, data=data, actor=user)
