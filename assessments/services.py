@@ -7,8 +7,11 @@ records who/when/why, and raises a DomainError subclass with a message for the u
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+import os
+import zipfile
+from collections.abc import Iterable, Mapping
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -24,6 +27,7 @@ from .models import (
     Assessment,
     CriteriaSet,
     CriterionResult,
+    Evidence,
     Level,
     Programme,
     Recognition,
@@ -135,6 +139,7 @@ def _save(assessment: Assessment, *, actor, reason: str = "") -> None:
 @transaction.atomic
 def assessment_get_or_create(*, unit: Unit, year: int, actor) -> Assessment:
     """The unit's assessment for `year` under the criteria set in force, with one result per criterion."""
+    permissions.require(actor, "assessment.edit")
     if not permissions.can_see_unit(actor, unit):
         raise DomainError(_("Bạn không có quyền với đơn vị này."))
     check_year(year)
@@ -388,8 +393,8 @@ def recognition_create(
         recorded_by=actor,
     )
     if scan is not None:
-        recognition.scan_name = scan.name[:255]
-        recognition.scan = scan
+        recognition.scan_name, _content_type = upload_check(scan)
+        recognition.scan.save(recognition.scan_name, scan, save=False)
     recognition._history_user = actor
     recognition.save()
     return recognition
@@ -408,6 +413,8 @@ def recognition_revoke(*, recognition: Recognition, actor, revoked_on: datetime.
         raise DomainError(_("Quyết định này đã bị thu hồi."))
     if revoked_on < recognition.decision_date:
         raise DomainError(_("Ngày thu hồi không thể trước ngày ký quyết định."))
+    if revoked_on > timezone.localdate():
+        raise DomainError(_("Ngày thu hồi không thể ở tương lai."))
     recognition.revoked_on = revoked_on
     recognition.revoke_reason = reason
     recognition._history_user = actor
@@ -490,4 +497,153 @@ def assessment_record(
         assessment.verified_by = actor
     refresh_met_counts(assessment)
     _save(assessment, actor=actor, reason=reason)
+    return assessment
+
+
+# ---------------------------------------------------------------- uploaded files (evidence, scanned decisions)
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Extension → content type it must have. The content decides, the name must agree.
+ALLOWED_UPLOADS = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".png": PNG, ".docx": DOCX, ".xlsx": XLSX}
+# The part an Office Open XML package of each kind must contain.
+OOXML_MAIN_PART = {DOCX: "word/document.xml", XLSX: "xl/workbook.xml"}
+
+
+def _sniff(upload) -> str | None:
+    """The content type the file's bytes say it is (None if not one we accept)."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as package:
+                names = set(package.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        finally:
+            upload.seek(0)
+        if "[Content_Types].xml" in names:
+            for content_type, part in OOXML_MAIN_PART.items():
+                if part in names:
+                    return content_type
+    return None
+
+
+def upload_check(upload) -> tuple[str, str]:
+    """Check an uploaded file by size, name and content; return (clean original name, content type)."""
+    name = os.path.basename((getattr(upload, "name", "") or "").replace("\\", "/")).strip()[:255]
+    if not name or not upload.size:
+        raise DomainError(_("Tệp “%(name)s” trống hoặc không đọc được.") % {"name": name or "?"})
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise DomainError(
+            _("Tệp “%(name)s” quá lớn (%(size)s MB); tối đa %(limit)s MB.")
+            % {"name": name, "size": f"{upload.size / 1048576:.1f}", "limit": f"{limit / 1048576:g}"}
+        )
+    expected = ALLOWED_UPLOADS.get(os.path.splitext(name)[1].lower())
+    actual = _sniff(upload)
+    if expected is None or actual != expected:
+        raise DomainError(
+            _("Tệp “%(name)s” không hợp lệ: chỉ nhận PDF, JPG, PNG, DOCX, XLSX (kiểm tra cả nội dung tệp).")
+            % {"name": name}
+        )
+    return name, actual
+
+
+def _check_editable(assessment: Assessment, actor) -> None:
+    permissions.require(actor, "assessment.edit")
+    if not permissions.can_see_unit(actor, assessment.unit):
+        raise DomainError(_("Bạn không có quyền với đơn vị này."))
+    if assessment.status not in (Status.DRAFT, Status.RETURNED):
+        raise DomainError(
+            _("Đánh giá ở trạng thái “%(status)s” không thể sửa.") % {"status": assessment.get_status_display()}
+        )
+
+
+@transaction.atomic
+def evidence_add(*, result: CriterionResult, actor, upload) -> Evidence:
+    """Attach one evidence file to a criterion result of an editable assessment."""
+    assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=result.assessment_id)
+    _check_editable(assessment, actor)
+    name, content_type = upload_check(upload)
+    evidence = Evidence(
+        result=result, original_name=name, content_type=content_type, size=upload.size, uploaded_by=actor
+    )
+    evidence.file.save(name, upload, save=False)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: Evidence, actor) -> None:
+    assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=evidence.result.assessment_id)
+    _check_editable(assessment, actor)
+    storage, stored_name = evidence.file.storage, evidence.file.name
+    evidence.delete()
+    # The row is gone for good only when the transaction commits; then the file goes too.
+    transaction.on_commit(lambda: storage.delete(stored_name))
+
+
+# ---------------------------------------------------------------- form-level actions (one call per request)
+
+
+@transaction.atomic
+def assessment_self_update(
+    *,
+    assessment: Assessment,
+    actor,
+    version: int,
+    values: Mapping[int, Mapping[str, str]],
+    evidence: Mapping[int, Iterable] | None = None,
+    submit: bool = False,
+) -> Assessment:
+    """The officer's form: save answers, attach files (criterion id → uploads) and optionally submit.
+
+    All or nothing: a bad file or a failed submit leaves the assessment as it was.
+    """
+    assessment = assessment_save_self(assessment=assessment, actor=actor, version=version, values=values)
+    results = {r.criterion_id: r for r in assessment.results.all()}
+    for criterion_id, uploads in (evidence or {}).items():
+        if criterion_id not in results:
+            raise DomainError(_("Dữ liệu gửi lên có tiêu chí không thuộc bộ tiêu chí của đánh giá này."))
+        for upload in uploads:
+            evidence_add(result=results[criterion_id], actor=actor, upload=upload)
+    if submit:
+        assessment = assessment_submit(assessment=assessment, actor=actor, version=assessment.version)
+    return assessment
+
+
+REVIEW_DECISIONS = ("save", "return", "verify")
+
+
+@transaction.atomic
+def assessment_review_update(
+    *,
+    assessment: Assessment,
+    actor,
+    version: int,
+    values: Mapping[int, Mapping[str, str]],
+    decision: str = "save",
+    reason: str = "",
+) -> Assessment:
+    """The reviewer's form: save the per-criterion review, then return it, verify it, or neither."""
+    if decision not in REVIEW_DECISIONS:
+        raise DomainError(_("Thao tác không hợp lệ."))
+    if decision == "return" and not (reason or "").strip():
+        raise DomainError(_("Cần ghi lý do trả lại."))
+    assessment = assessment_save_review(assessment=assessment, actor=actor, version=version, values=values)
+    if decision == "return":
+        assessment = assessment_return(assessment=assessment, actor=actor, reason=reason, version=assessment.version)
+    elif decision == "verify":
+        assessment = assessment_verify(assessment=assessment, actor=actor, version=assessment.version)
     return assessment

@@ -1,0 +1,237 @@
+"""Reads for the assessment pages: always scoped to the user, with a constant number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from communes.models import Unit
+
+from .models import (
+    Assessment,
+    CriterionResult,
+    Evidence,
+    Programme,
+    Recognition,
+    Registration,
+    Result,
+    Status,
+    Transition,
+)
+
+# Commune reports go up before 30/11 (MPS rules on the movement).
+DEADLINE_DAY, DEADLINE_MONTH = 30, 11
+
+
+def current_year() -> int:
+    return timezone.localdate().year
+
+
+def deadline_for(year: int) -> datetime.date:
+    return datetime.date(year, DEADLINE_MONTH, DEADLINE_DAY)
+
+
+def programme_unit_kinds() -> set[str]:
+    kinds: set[str] = set()
+    for unit_kinds in Programme.objects.values_list("unit_kinds", flat=True):
+        kinds.update(unit_kinds or [])
+    return kinds
+
+
+def eligible_unit_list(*, user) -> QuerySet[Unit]:
+    """Units in the user's scope that some programme applies to (xã, thị trấn)."""
+    return permissions.unit_list(user=user).filter(kind__in=programme_unit_kinds(), dissolved_on__isnull=True)
+
+
+def assessment_list_for_unit(*, user, unit: Unit) -> QuerySet[Assessment]:
+    return permissions.scoped(Assessment.objects.filter(unit=unit), user).select_related("criteria_set").order_by(
+        "-year"
+    )
+
+
+def assessment_get(*, user, pk: int) -> Assessment:
+    qs = Assessment.objects.select_related("unit", "unit__district", "criteria_set", "verified_by")
+    return permissions.get_scoped_or_404(qs, user, pk=pk)
+
+
+def result_list(*, assessment: Assessment) -> list[CriterionResult]:
+    return list(
+        assessment.results.select_related("criterion")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")))
+        .order_by("criterion__number")
+    )
+
+
+def evidence_get(*, user, pk: int) -> Evidence:
+    qs = Evidence.objects.select_related("result__assessment__unit")
+    return permissions.get_scoped_or_404(qs, user, unit_path="result__assessment__unit", pk=pk)
+
+
+def review_inbox(*, user) -> QuerySet[Assessment]:
+    """Submitted assessments waiting for the district, oldest first."""
+    qs = Assessment.objects.filter(status=Status.SUBMITTED).select_related("unit", "unit__district")
+    return permissions.scoped(qs, user).order_by("submitted_at", "unit__code")
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    assessment: Assessment | None
+
+
+def unit_status_table(*, user, year: int) -> list[UnitRow]:
+    """Every eligible unit of the user's scope with its assessment of `year` (two queries)."""
+    units = list(eligible_unit_list(user=user).order_by("district__code", "code"))
+    assessments = {
+        a.unit_id: a
+        for a in permissions.scoped(Assessment.objects.filter(year=year), user).only(
+            "id", "unit_id", "status", "self_met_count", "verified_met_count", "submitted_at", "version"
+        )
+    }
+    return [UnitRow(unit, assessments.get(unit.id)) for unit in units]
+
+
+def recognition_list(*, user) -> QuerySet[Recognition]:
+    qs = Recognition.objects.select_related("unit", "unit__district", "recorded_by")
+    return permissions.scoped(qs, user).order_by("-decision_date", "unit__code")
+
+
+def recognition_get(*, user, pk: int) -> Recognition:
+    return permissions.get_scoped_or_404(Recognition.objects.select_related("unit"), user, pk=pk)
+
+
+def registration_list(*, user) -> QuerySet[Registration]:
+    qs = Registration.objects.select_related("unit", "unit__district", "created_by")
+    return permissions.scoped(qs, user).order_by("-year", "unit__district__code", "unit__code")
+
+
+def registration_get(*, user, pk: int) -> Registration:
+    return permissions.get_scoped_or_404(Registration.objects.select_related("unit"), user, pk=pk)
+
+
+# ---------------------------------------------------------------- timeline
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime.datetime
+    who: str
+    title: str
+    changes: list[str] = field(default_factory=list)
+    reason: str = ""
+    kind: str = "change"  # "transition" or "change"
+
+
+RESULT_FIELDS = ("self_result", "note", "verified_result", "reviewer_comment")
+
+
+def _result_label(value: str) -> str:
+    if not value:
+        return "—"
+    try:
+        return str(Result(value).label)
+    except ValueError:
+        return value
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join((text or "").split())
+    if not text:
+        return "—"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _who(user) -> str:
+    if user is None:
+        return _("Hệ thống")
+    return user.get_full_name() or user.username
+
+
+def assessment_timeline(*, assessment: Assessment) -> list[TimelineEntry]:
+    """Who did what and when, oldest first: workflow steps plus every change to the answers.
+
+    Built from Transition rows and the simple-history records of the assessment and its
+    results, in three queries whatever the number of criteria.
+    """
+    labels = {
+        "self_result": _("Tự đánh giá"),
+        "note": _("Ghi chú"),
+        "verified_result": _("Kết quả thẩm định"),
+        "reviewer_comment": _("Nhận xét của cấp huyện"),
+    }
+    entries: list[TimelineEntry] = []
+    for step in Transition.objects.filter(assessment=assessment).select_related("actor").order_by("at", "pk"):
+        if step.from_status:
+            title = _("Chuyển trạng thái: %(old)s → %(new)s") % {
+                "old": Status(step.from_status).label,
+                "new": Status(step.to_status).label,
+            }
+        else:
+            title = _("Tạo đánh giá (%(status)s)") % {"status": Status(step.to_status).label}
+        entries.append(TimelineEntry(step.at, _who(step.actor), title, reason=step.reason, kind="transition"))
+
+    numbers = dict(assessment.results.values_list("id", "criterion__number"))
+    history = (
+        CriterionResult.history.filter(assessment_id=assessment.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    previous: dict[int, object] = {}
+    # Changes made by one person in one save are grouped into one entry.
+    grouped: dict[tuple, TimelineEntry] = {}
+    for record in history:
+        before = previous.get(record.id)
+        previous[record.id] = record
+        if before is None:
+            changed = [f for f in ("self_result", "verified_result") if getattr(record, f) not in ("", Result.NOT_YET)]
+            if not changed:
+                continue
+        else:
+            changed = [f for f in RESULT_FIELDS if getattr(record, f) != getattr(before, f)]
+        if not changed:
+            continue
+        lines = []
+        for name in changed:
+            old = getattr(before, name) if before is not None else ""
+            new = getattr(record, name)
+            if name.endswith("result"):
+                old, new = _result_label(old), _result_label(new)
+            else:
+                old, new = _short(old), _short(new)
+            lines.append(
+                _("Tiêu chí %(number)s – %(field)s: %(old)s → %(new)s")
+                % {"number": numbers.get(record.id, "?"), "field": labels[name], "old": old, "new": new}
+            )
+        key = (record.history_user_id, record.history_date.replace(microsecond=0))
+        entry = grouped.get(key)
+        if entry is None:
+            entry = TimelineEntry(
+                record.history_date, _who(record.history_user), _("Cập nhật kết quả tiêu chí"),
+                reason=record.history_change_reason or "",
+            )
+            grouped[key] = entry
+            entries.append(entry)
+        entry.changes.extend(lines)
+
+    # Counts recorded on the assessment itself (e.g. by an import) complete the picture.
+    last = None
+    for record in assessment.history.select_related("history_user").order_by("history_date", "history_id"):
+        if last is not None and record.verified_met_count != last.verified_met_count and record.verified_met_count is not None:
+            entries.append(
+                TimelineEntry(
+                    record.history_date,
+                    _who(record.history_user),
+                    _("Số tiêu chí đạt sau thẩm định: %(old)s → %(new)s")
+                    % {"old": last.verified_met_count if last.verified_met_count is not None else "—",
+                       "new": record.verified_met_count},
+                    reason=record.history_change_reason or "",
+                )
+            )
+        last = record
+    entries.sort(key=lambda e: (e.at, 0 if e.kind == "change" else 1))
+    return entries

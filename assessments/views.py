@@ -1,0 +1,431 @@
+"""Assessment entry and review pages. Thin: scoped selector → one service → redirect with a message."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import permissions
+
+from . import selectors, services
+from .forms import RecognitionForm, RegistrationForm, ReopenForm, ReviewForm, RevokeForm, SelfAssessmentForm, StartForm
+from .models import Status
+
+RECOGNITION_CAPABILITIES = ("recognition.record_commune", "recognition.record_district", "recognition.record_province")
+
+
+def _require_any(user, capabilities) -> None:
+    if not any(permissions.has_capability(user, c) for c in capabilities):
+        raise PermissionDenied
+
+
+def _file_response(file, filename: str, content_type: str):
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404(_("Không tìm thấy tệp.")) from error
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _stale_data(request, assessment):
+    """The user's own input, re-based on the latest version so that saving again is a deliberate choice."""
+    data = request.POST.copy()
+    data["version"] = str(assessment.version)
+    return data
+
+
+def _mark_differences(form, results, *pairs) -> None:
+    """Flag criteria where what the user typed differs from the latest saved values."""
+    form.is_valid()
+    for result in results:
+        typed = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+        result.differs = any(
+            (typed.get(f"c{result.criterion_id}_{field}") or "").strip() != (getattr(result, attr) or "").strip()
+            and not (field == "result" and not typed.get(f"c{result.criterion_id}_{field}")
+                     and result.self_result == "not_yet")
+            for field, attr in pairs
+        )
+
+
+# ---------------------------------------------------------------- commune officer
+
+
+@login_required
+@require_GET
+def officer_home(request):
+    permissions.require(request.user, "assessment.edit")
+    unit = request.user.unit
+    year = selectors.current_year()
+    assessments = list(selectors.assessment_list_for_unit(user=request.user, unit=unit))
+    current = next((a for a in assessments if a.year == year), None)
+    return render(request, "assessments/officer_home.html", {
+        "unit": unit,
+        "year": year,
+        "deadline": selectors.deadline_for(year),
+        "current": current,
+        "earlier": [a for a in assessments if a.year != year],
+        "Status": Status,
+    })
+
+
+@login_required
+@require_POST
+def assessment_start(request):
+    permissions.require(request.user, "assessment.edit")
+    form = StartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Năm không hợp lệ."))
+        return redirect("assessments:officer_home")
+    try:
+        assessment = services.assessment_get_or_create(
+            unit=request.user.unit, year=form.cleaned_data["year"], actor=request.user
+        )
+    except services.DomainError as error:
+        messages.error(request, str(error))
+        return redirect("assessments:officer_home")
+    return redirect("assessments:assessment_detail", pk=assessment.pk)
+
+
+def _detail_context(request, assessment, results, form=None, **extra):
+    user = request.user
+    editable = permissions.has_capability(user, "assessment.edit") and assessment.status in (
+        Status.DRAFT, Status.RETURNED,
+    )
+    if editable and form is None:
+        form = SelfAssessmentForm(initial={"version": assessment.version}, results=results)
+    return {
+        "assessment": assessment,
+        "results": results,
+        "form": form if editable else None,
+        "rows": [(r, _criterion_fields(form, r, "result", "note", "files")) for r in results] if editable else None,
+        "timeline": selectors.assessment_timeline(assessment=assessment),
+        "can_review": permissions.has_capability(user, "assessment.review") and assessment.status == Status.SUBMITTED,
+        "can_reopen": permissions.has_capability(user, "assessment.reopen") and assessment.status == Status.VERIFIED,
+        "reopen_form": ReopenForm(initial={"version": assessment.version}),
+        "answered": sum(1 for r in results if r.self_result != "not_yet"),
+        "Status": Status,
+        **extra,
+    }
+
+
+def _criterion_fields(form, result, *names):
+    return {name: form[f"c{result.criterion_id}_{name}"] for name in names}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_detail(request, pk: int):
+    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    results = selectors.result_list(assessment=assessment)
+    if request.method == "GET":
+        return render(request, "assessments/assessment_detail.html", _detail_context(request, assessment, results))
+
+    permissions.require(request.user, "assessment.edit")
+    if assessment.status not in (Status.DRAFT, Status.RETURNED):
+        messages.error(request, _("Đánh giá ở trạng thái “%(status)s” không thể sửa.") % {
+            "status": assessment.get_status_display()})
+        return redirect("assessments:assessment_detail", pk=assessment.pk)
+    form = SelfAssessmentForm(request.POST, request.FILES, results=results)
+    if form.is_valid():
+        submit = form.cleaned_data["action"] == "submit"
+        try:
+            services.assessment_self_update(
+                assessment=assessment, actor=request.user, version=form.cleaned_data["version"],
+                values=form.values(), evidence=form.evidence(), submit=submit,
+            )
+        except services.StaleAssessmentError as error:
+            assessment.refresh_from_db()
+            results = selectors.result_list(assessment=assessment)
+            form = SelfAssessmentForm(_stale_data(request, assessment), results=results)
+            _mark_differences(form, results, ("result", "self_result"), ("note", "note"))
+            return render(request, "assessments/assessment_detail.html", _detail_context(
+                request, assessment, results, form, conflict=str(error)), status=409)
+        except services.DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            if submit:
+                messages.success(request, _("Đã gửi đánh giá năm %(year)s lên cấp huyện.") % {"year": assessment.year})
+            else:
+                messages.success(request, _("Đã lưu nháp."))
+            return redirect("assessments:assessment_detail", pk=assessment.pk)
+    return render(request, "assessments/assessment_detail.html",
+                  _detail_context(request, assessment, results, form), status=400)
+
+
+@login_required
+@require_POST
+def assessment_reopen(request, pk: int):
+    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    permissions.require(request.user, "assessment.reopen")
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cần ghi lý do mở lại."))
+        return redirect("assessments:assessment_detail", pk=assessment.pk)
+    try:
+        services.assessment_reopen(assessment=assessment, actor=request.user, reason=form.cleaned_data["reason"],
+                                   version=form.cleaned_data["version"])
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã mở lại đánh giá để thẩm định lại."))
+    return redirect("assessments:assessment_detail", pk=assessment.pk)
+
+
+# ---------------------------------------------------------------- evidence
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk: int):
+    evidence = selectors.evidence_get(user=request.user, pk=pk)
+    return _file_response(evidence.file, evidence.original_name, evidence.content_type)
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk: int):
+    evidence = selectors.evidence_get(user=request.user, pk=pk)
+    permissions.require(request.user, "assessment.edit")
+    assessment_pk = evidence.result.assessment_id
+    try:
+        services.evidence_delete(evidence=evidence, actor=request.user)
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã xóa tệp minh chứng “%(name)s”.") % {"name": evidence.original_name})
+    return redirect("assessments:assessment_detail", pk=assessment_pk)
+
+
+# ---------------------------------------------------------------- district reviewer
+
+
+def _year_from(request) -> int:
+    year = selectors.current_year()
+    raw = request.GET.get("year")
+    if raw:
+        try:
+            value = int(raw)
+            services.check_year(value)
+        except (ValueError, services.DomainError):
+            messages.error(request, _("Năm “%(year)s” không hợp lệ; đang hiển thị năm %(current)s.") % {
+                "year": raw[:10], "current": year})
+        else:
+            year = value
+    return year
+
+
+@login_required
+@require_GET
+def reviewer_inbox(request):
+    permissions.require(request.user, "assessment.review")
+    year = _year_from(request)
+    rows = selectors.unit_status_table(user=request.user, year=year)
+    counts = {status: 0 for status in Status.values}
+    for row in rows:
+        if row.assessment:
+            counts[row.assessment.status] += 1
+    return render(request, "assessments/reviewer_inbox.html", {
+        "inbox": list(selectors.review_inbox(user=request.user)),
+        "rows": rows,
+        "year": year,
+        "years": list(reversed(services.year_range())),
+        "counts": [(Status(s).label, s, n) for s, n in counts.items()],
+        "not_started": sum(1 for row in rows if row.assessment is None),
+        "deadline": selectors.deadline_for(year),
+        "Status": Status,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_review(request, pk: int):
+    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    permissions.require(request.user, "assessment.review")
+    results = selectors.result_list(assessment=assessment)
+    status = 200
+    conflict = None
+    if request.method == "POST":
+        form = ReviewForm(request.POST, results=results)
+        if form.is_valid():
+            decision = form.cleaned_data["action"]
+            try:
+                services.assessment_review_update(
+                    assessment=assessment, actor=request.user, version=form.cleaned_data["version"],
+                    values=form.values(), decision=decision, reason=form.cleaned_data["reason"],
+                )
+            except services.StaleAssessmentError as error:
+                assessment.refresh_from_db()
+                results = selectors.result_list(assessment=assessment)
+                form = ReviewForm(_stale_data(request, assessment), results=results)
+                _mark_differences(form, results, ("verified", "verified_result"), ("comment", "reviewer_comment"))
+                conflict, status = str(error), 409
+            except services.DomainError as error:
+                form.add_error(None, str(error))
+                status = 400
+            else:
+                done = {
+                    "save": _("Đã lưu kết quả thẩm định."),
+                    "return": _("Đã trả lại đánh giá của %(unit)s.") % {"unit": assessment.unit},
+                    "verify": _("Đã xác nhận thẩm định đánh giá của %(unit)s.") % {"unit": assessment.unit},
+                }
+                messages.success(request, done[decision])
+                if decision == "save":
+                    return redirect("assessments:assessment_review", pk=assessment.pk)
+                return redirect("assessments:reviewer_inbox")
+        else:
+            status = 400
+    else:
+        form = ReviewForm(initial={"version": assessment.version}, results=results)
+    return render(request, "assessments/assessment_review.html", {
+        "assessment": assessment,
+        "form": form,
+        "rows": [(r, _criterion_fields(form, r, "verified", "comment")) for r in results],
+        "reviewable": assessment.status == Status.SUBMITTED,
+        "conflict": conflict,
+        "timeline": selectors.assessment_timeline(assessment=assessment),
+        "Status": Status,
+    }, status=status)
+
+
+# ---------------------------------------------------------------- recognitions
+
+
+def _recognition_page(request, form=None, status=200):
+    user = request.user
+    can_record = any(permissions.has_capability(user, c) for c in RECOGNITION_CAPABILITIES)
+    if form is None and can_record:
+        form = RecognitionForm(user=user, units=selectors.eligible_unit_list(user=user))
+    recognitions = list(selectors.recognition_list(user=user))
+    for recognition in recognitions:
+        recognition.can_revoke = not recognition.revoked_on and permissions.has_capability(
+            user, services.LEVEL_CAPABILITY[recognition.level]
+        )
+    return render(request, "assessments/recognition_list.html", {
+        "recognitions": recognitions,
+        "form": form,
+        "revoke_form": RevokeForm(),
+    }, status=status)
+
+
+@login_required
+@require_GET
+def recognition_list(request):
+    _require_any(request.user, RECOGNITION_CAPABILITIES)
+    return _recognition_page(request)
+
+
+@login_required
+@require_POST
+def recognition_create(request):
+    _require_any(request.user, RECOGNITION_CAPABILITIES)
+    form = RecognitionForm(request.POST, request.FILES, user=request.user,
+                           units=selectors.eligible_unit_list(user=request.user))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            recognition = services.recognition_create(
+                unit=data["unit"], level=data["level"], decision_number=data["decision_number"],
+                decision_date=data["decision_date"], issued_by=data["issued_by"], actor=request.user,
+                scan=data.get("scan") or None, historical=data.get("historical", False),
+            )
+        except services.DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã ghi nhận quyết định công nhận %(unit)s (%(level)s).") % {
+                "unit": recognition.unit, "level": recognition.get_level_display().lower()})
+            if recognition.rule_warning:
+                messages.warning(request, _("Cảnh báo: %(problem)s") % {"problem": recognition.rule_warning})
+            return redirect("assessments:recognition_list")
+    return _recognition_page(request, form, status=400)
+
+
+@login_required
+@require_POST
+def recognition_revoke(request, pk: int):
+    recognition = selectors.recognition_get(user=request.user, pk=pk)
+    _require_any(request.user, RECOGNITION_CAPABILITIES)
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cần ghi ngày thu hồi hợp lệ và lý do thu hồi."))
+        return redirect("assessments:recognition_list")
+    try:
+        services.recognition_revoke(recognition=recognition, actor=request.user,
+                                    revoked_on=form.cleaned_data["revoked_on"], reason=form.cleaned_data["reason"])
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã thu hồi quyết định %(number)s.") % {"number": recognition.decision_number})
+    return redirect("assessments:recognition_list")
+
+
+@login_required
+@require_GET
+def recognition_scan(request, pk: int):
+    recognition = selectors.recognition_get(user=request.user, pk=pk)
+    if not recognition.scan:
+        raise Http404(_("Quyết định này không có bản quét."))
+    content_type = mimetypes.guess_type(recognition.scan_name)[0] or "application/octet-stream"
+    return _file_response(recognition.scan, recognition.scan_name, content_type)
+
+
+# ---------------------------------------------------------------- pilot registrations
+
+
+def _registration_page(request, form=None, status=200):
+    units = selectors.eligible_unit_list(user=request.user)
+    return render(request, "assessments/registration_list.html", {
+        "registrations": list(selectors.registration_list(user=request.user)),
+        "form": form or RegistrationForm(units=units, initial={"year": selectors.current_year()}),
+    }, status=status)
+
+
+@login_required
+@require_GET
+def registration_list(request):
+    permissions.require(request.user, "registration.manage")
+    return _registration_page(request)
+
+
+@login_required
+@require_POST
+def registration_create(request):
+    permissions.require(request.user, "registration.manage")
+    form = RegistrationForm(request.POST, units=selectors.eligible_unit_list(user=request.user))
+    if form.is_valid():
+        try:
+            registration = services.registration_create(
+                unit=form.cleaned_data["unit"], year=form.cleaned_data["year"], actor=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except services.DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã ghi nhận %(unit)s đăng ký xây dựng điểm năm %(year)s.") % {
+                "unit": registration.unit, "year": registration.year})
+            return redirect(reverse("assessments:registration_list"))
+    return _registration_page(request, form, status=400)
+
+
+@login_required
+@require_POST
+def registration_delete(request, pk: int):
+    registration = selectors.registration_get(user=request.user, pk=pk)
+    permissions.require(request.user, "registration.manage")
+    try:
+        services.registration_delete(registration=registration, actor=request.user)
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã bỏ đăng ký xây dựng điểm của %(unit)s năm %(year)s.") % {
+            "unit": registration.unit, "year": registration.year})
+    return redirect("assessments:registration_list")
