@@ -403,10 +403,9 @@ def _plan_recognitions(checker: _Checker, rows, numbers) -> None:
         seen[key] = row
         parsed.append((row, unit, level, number, day, issued_by))
 
-    in_file = defaultdict(list)  # (unit id, level) → decision dates in this file
-    for _row, unit, level, _number, day, _issued in parsed:
-        in_file[(unit.id, level)].append(day)
-    for row, unit, level, number, day, issued_by in parsed:
+    # Lower levels first: a district decision may rest on a commune decision accepted from this same file.
+    in_file = defaultdict(list)  # (unit id, level) → dates of accepted decisions in this file
+    for row, unit, level, number, day, issued_by in sorted(parsed, key=lambda p: (p[2], p[0])):
         stored = existing.get((unit.id, level, number))
         if stored is not None:
             if (stored.decision_date, stored.issued_by) != (day, issued_by):
@@ -414,6 +413,7 @@ def _plan_recognitions(checker: _Checker, rows, numbers) -> None:
                                                           "với ngày ký hoặc cơ quan ban hành khác.")
                                 % {"number": number, "unit": unit})
                 continue
+            in_file[(unit.id, level)].append(day)
             plan.changes.append(Change(row, UNCHANGED, unit, {}))
             continue
         rule = recognition_rule_problem(unit=unit, level=level, decision_date=day)
@@ -422,6 +422,7 @@ def _plan_recognitions(checker: _Checker, rows, numbers) -> None:
         if rule:
             checker.problem(row, "level", rule)
             continue
+        in_file[(unit.id, level)].append(day)
         plan.changes.append(Change(row, CREATED, unit, {
             "level": level, "decision_number": number, "decision_date": day, "issued_by": issued_by}))
 

@@ -25,7 +25,8 @@ from assessments.models import (
 from communes.models import Unit
 
 from .formats import write_table, write_template
-from .importing import BASE_COLUMNS
+from .importing import BASE_COLUMNS, ImportPlan, build_plan
+from .models import PendingImport
 
 VALUE = {Result.MET: "1", Result.NOT_MET: "0", Result.NOT_YET: "", "": ""}
 
@@ -136,3 +137,18 @@ def template_file(*, kind: str, user, year: int) -> bytes:
                   % {"year": year}]
         rows = [[u.code, u.name, ""] for u in units]
     return write_template(columns, rows, labels=labels, sheet_title=kind, validations=validations)
+
+
+# ---------------------------------------------------------------- uploads waiting for confirmation
+
+
+def pending_import_list(*, user, consumed: bool | None = False):
+    """The user's own uploads (nobody sees another user's file); unconfirmed ones by default."""
+    queryset = PendingImport.objects.filter(user=user).defer("data")
+    return queryset if consumed is None else queryset.filter(consumed_at__isnull=not consumed)
+
+
+def pending_import_plan(*, pending: PendingImport, user) -> ImportPlan:
+    """Check the stored file again, as of now (the preview)."""
+    data = bytes(PendingImport.objects.values_list("data", flat=True).get(pk=pending.pk))
+    return build_plan(kind=pending.kind, name=pending.file_name, data=data, user=user)
