@@ -1,3 +1,15 @@
+from django.urls import path
+
+from . import views
+
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.progress, name="progress"),
+    path("progress.json", views.progress_json, name="progress_json"),
+    path("progress.xlsx", views.progress_xlsx, name="progress_xlsx"),
+    path("units.csv", views.units_csv, name="units_csv"),
+    path("criteria/", views.criteria, name="criteria"),
+    path("districts/<int:code>/", views.district, name="district"),
+    path("units/<int:code>/", views.unit, name="unit"),
+]

@@ -1,0 +1,46 @@
+"""progress_report --year Y --format {json,csv,xlsx} [--output FILE] (DESIGN §5)."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from assessments.models import MAX_YEAR, MIN_YEAR
+from reports import exports, selectors
+from reports.progress import OFFICIAL, default_province_code, programme_get, progress_report
+
+
+class Command(BaseCommand):
+    help = "Báo cáo tiến độ thực hiện Nghị quyết 12/NQ-TU (số liệu chính thức) dạng JSON, CSV hoặc Excel."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True, help="Năm báo cáo, ví dụ 2025.")
+        parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+        parser.add_argument("--output", help="Tệp kết quả (mặc định: in ra màn hình; bắt buộc với xlsx).")
+        parser.add_argument("--province", type=int, default=None, help="Mã GSO của tỉnh (mặc định theo cấu hình).")
+
+    def handle(self, *args, year, format, output, province, **options):
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise CommandError(f"Năm {year} nằm ngoài khoảng cho phép ({MIN_YEAR}–{MAX_YEAR}).")
+        if format == "xlsx" and not output:
+            raise CommandError("Định dạng xlsx cần --output TỆP.")
+        province_code = default_province_code() if province is None else province
+        with translation.override("vi"):
+            if format == "json":
+                data = json.dumps(progress_report(year=year, province_code=province_code), ensure_ascii=False,
+                                  indent=2).encode("utf-8") + b"\n"
+            elif format == "csv":
+                rows = selectors.unit_rows(year=year, province_code=province_code, programme=programme_get(),
+                                           figures=OFFICIAL)
+                data = exports.units_csv(rows)
+            else:
+                data = exports.xlsx_for(year=year, province_code=province_code)
+        if output:
+            try:
+                with open(output, "wb") as fh:
+                    fh.write(data)
+            except OSError as exc:
+                raise CommandError(f"Không ghi được tệp {output}: {exc}") from None
+            self.stderr.write(f"Đã ghi {output}")
+        else:
+            self.stdout.write(data.decode("utf-8"), ending="")

@@ -1,0 +1,271 @@
+"""Report pages and exports. Views stay thin: parse the parameters, check scope, call progress/selectors."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from accounts.models import Role
+from assessments.models import MAX_YEAR, MIN_YEAR, Band
+from communes.models import Unit
+
+from . import exports, selectors
+from .progress import (
+    BAND_KEYS,
+    FIGURES,
+    OFFICIAL,
+    build_report,
+    default_province_code,
+    programme_get,
+    progress_report,
+)
+
+
+class BadParameter(ValueError):
+    pass
+
+
+def _parse_year(raw: str | None, default: int) -> int:
+    if raw in (None, ""):
+        return default
+    try:
+        year = int(str(raw).strip())
+    except ValueError:
+        raise BadParameter(_("Năm “%(value)s” không hợp lệ: hãy nhập một năm dạng 2025.") % {"value": raw[:20]}) from None
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise BadParameter(
+            _("Năm %(year)s nằm ngoài khoảng cho phép (%(first)s–%(last)s).")
+            % {"year": year, "first": MIN_YEAR, "last": MAX_YEAR}
+        )
+    return year
+
+
+def _parse_figures(raw: str | None) -> str:
+    if raw in (None, ""):
+        return OFFICIAL
+    if raw not in FIGURES:
+        raise BadParameter(_("Loại số liệu “%(value)s” không hợp lệ.") % {"value": raw[:20]})
+    return raw
+
+
+def _context(request, province_code: int) -> dict:
+    """Year and figures from the query string; a bad value gives a message and the default, never a 500."""
+    years = selectors.report_years(province_code=province_code)
+    default = years[0] if years else timezone.localdate().year
+    try:
+        year = _parse_year(request.GET.get("year"), default)
+    except BadParameter as exc:
+        messages.error(request, str(exc))
+        year = default
+    try:
+        figures = _parse_figures(request.GET.get("figures"))
+    except BadParameter as exc:
+        messages.error(request, str(exc))
+        figures = OFFICIAL
+    choices = sorted(set(years) | {year}, reverse=True)
+    return {"year": year, "figures": figures, "years": choices, "preliminary": figures != OFFICIAL}
+
+
+def _export_params(request, province_code: int) -> tuple[int, str]:
+    years = selectors.report_years(province_code=province_code)
+    default = years[0] if years else timezone.localdate().year
+    return _parse_year(request.GET.get("year"), default), _parse_figures(request.GET.get("figures"))
+
+
+def _district_or_404(request, code) -> object:
+    try:
+        code = int(code)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    district = selectors.district_get(permissions.district_list(user=request.user), code)
+    if district is None:
+        raise Http404
+    return district
+
+
+BAND_CSS = {"recognized": "recognized", "13+": "13", "10-12": "10-12", "9": "9", "0-8": "0-8",
+            "not_assessed": "not_assessed"}
+
+
+def _band_list(counts: dict) -> list[dict]:
+    return [{"key": k, "label": Band(k).label, "css": BAND_CSS[k], "count": counts[k]} for k in BAND_KEYS]
+
+
+def _percent(done: int, goal: int) -> int:
+    return 100 if goal <= 0 else max(0, min(100, round(100 * done / goal)))
+
+
+def _bands_chart(bands: dict) -> dict:
+    return {"labels": [str(Band(k).label) for k in BAND_KEYS], "keys": list(BAND_KEYS),
+            "values": [bands[k] for k in BAND_KEYS]}
+
+
+@login_required
+def progress(request):
+    user = request.user
+    if not permissions.has_capability(user, "reports.view_province"):
+        if permissions.has_capability(user, "reports.view_district") and user.district_id:
+            # A district reviewer's "progress" is their district's page.
+            return redirect(reverse("reports:district", args=[user.district.code]) + _query(request))
+        permissions.require(user, "reports.view_province")
+    province_code = default_province_code()
+    ctx = _context(request, province_code)
+    report = build_report(year=ctx["year"], province_code=province_code, figures=ctx["figures"])
+    bands = report["bands_preliminary"] if ctx["preliminary"] else report["bands"]
+    for t in report["targets"]:
+        t["percent"] = _percent(t["cumulative_actual"], t["cumulative_target"])
+    districts = [{**d, "band_counts": [d["bands"][k] for k in BAND_KEYS]} for d in report["districts"]]
+    ctx.update(
+        report=report,
+        districts=districts,
+        bands=_band_list(bands),
+        bands_total=sum(bands.values()),
+        chart=_bands_chart(bands),
+        band_keys=BAND_KEYS,
+    )
+    return render(request, "reports/progress.html", ctx)
+
+
+def _query(request) -> str:
+    params = {k: request.GET[k] for k in ("year", "figures") if request.GET.get(k)}
+    if not params:
+        return ""
+    return "?" + urlencode(params)
+
+
+@login_required
+def progress_json(request):
+    permissions.require(request.user, "reports.view_province")
+    province_code = default_province_code()
+    try:
+        year, _figures = _export_params(request, province_code)
+    except BadParameter as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse(progress_report(year=year, province_code=province_code),
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def progress_xlsx(request):
+    permissions.require(request.user, "reports.view_province")
+    province_code = default_province_code()
+    try:
+        year, figures = _export_params(request, province_code)
+    except BadParameter as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    content = exports.xlsx_for(year=year, province_code=province_code, figures=figures)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="tien-do-{year}{_suffix(figures)}.xlsx"'
+    return response
+
+
+def _suffix(figures: str) -> str:
+    return "-so-bo" if figures != OFFICIAL else ""
+
+
+@login_required
+def units_csv(request):
+    """The unit table of the province, or of one district with ?district=CODE."""
+    user = request.user
+    district = None
+    if request.GET.get("district"):
+        permissions.require(user, "reports.view_district")
+        district = _district_or_404(request, request.GET["district"])
+        province_code = district.province.code
+    else:
+        permissions.require(user, "reports.view_province")
+        province_code = default_province_code()
+    try:
+        year, figures = _export_params(request, province_code)
+    except BadParameter as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    rows = selectors.unit_rows(year=year, province_code=province_code, programme=programme_get(), figures=figures,
+                               district=district)
+    response = HttpResponse(exports.units_csv(rows), content_type="text/csv; charset=utf-8")
+    name = f"don-vi-{district.code}-{year}" if district else f"don-vi-{year}"
+    response["Content-Disposition"] = f'attachment; filename="{name}{_suffix(figures)}.csv"'
+    return response
+
+
+@login_required
+def district(request, code):
+    permissions.require(request.user, "reports.view_district")
+    district = _district_or_404(request, code)
+    province_code = district.province.code
+    ctx = _context(request, province_code)
+    rows = selectors.unit_rows(year=ctx["year"], province_code=province_code, programme=programme_get(),
+                               figures=ctx["figures"], district=district)
+    counts = dict.fromkeys(BAND_KEYS, 0)
+    for r in rows:
+        counts[r["band"]] += 1
+    ctx.update(
+        district=district,
+        rows=rows,
+        bands=_band_list(counts),
+        band_keys=BAND_KEYS,
+        chart=_bands_chart(counts),
+        can_province=permissions.has_capability(request.user, "reports.view_province"),
+    )
+    return render(request, "reports/district.html", ctx)
+
+
+@login_required
+def criteria(request):
+    """Criteria compliance (weakest first) and the unit × criterion matrix, for a district or the province."""
+    user = request.user
+    district = None
+    code = request.GET.get("district")
+    if not code and not permissions.has_capability(user, "reports.view_province") and user.district_id:
+        code = user.district.code
+    if code:
+        permissions.require(user, "reports.view_district")
+        district = _district_or_404(request, code)
+        province_code = district.province.code
+    else:
+        permissions.require(user, "reports.view_province")
+        province_code = default_province_code()
+    ctx = _context(request, province_code)
+    matrix = selectors.matrix(year=ctx["year"], province_code=province_code, programme=programme_get(),
+                              figures=ctx["figures"], district=district)
+    ctx.update(
+        district=district,
+        district_param=[("district", district.code)] if district else [],
+        matrix=matrix,
+        weakest=selectors.weakest_first([dict(c) for c in matrix.criteria]),
+        can_province=permissions.has_capability(user, "reports.view_province"),
+    )
+    return render(request, "reports/criteria.html", ctx)
+
+
+@login_required
+def unit(request, code):
+    permissions.require(request.user, "reports.view_unit")
+    try:
+        code = int(code)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    unit = permissions.get_scoped_or_404(Unit.objects.select_related("district"), request.user, unit_path="",
+                                         code=code)
+    history = selectors.unit_history(unit=unit, programme=programme_get())
+    chart = {
+        "labels": [str(y["year"]) for y in history.years],
+        "verified": [y["verified_met"] for y in history.years],
+        "self": [y["self_met"] for y in history.years],
+        "verified_label": _("Đạt sau thẩm định"),
+        "self_label": _("Tự đánh giá đạt"),
+    }
+    can_district = permissions.has_capability(request.user, "reports.view_district")
+    return render(request, "reports/unit.html", {
+        "unit": unit, "history": history, "chart": chart, "can_district": can_district,
+        "is_officer": request.user.role == Role.COMMUNE_OFFICER,
+    })
