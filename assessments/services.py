@@ -150,8 +150,10 @@ def assessment_get_or_create(*, unit: Unit, year: int, actor) -> Assessment:
     assessment = Assessment(unit=unit, year=year, criteria_set=criteria_set)
     assessment._history_user = actor
     assessment.save()
-    CriterionResult.objects.bulk_create(
-        CriterionResult(assessment=assessment, criterion=criterion) for criterion in criteria_set.criteria.all()
+    # With history, so that the timeline can show each answer's first change from "not yet".
+    bulk_create_with_history(
+        [CriterionResult(assessment=assessment, criterion=criterion) for criterion in criteria_set.criteria.all()],
+        CriterionResult, default_user=actor,
     )
     Transition.objects.create(assessment=assessment, from_status="", to_status=Status.DRAFT, actor=actor)
     return assessment

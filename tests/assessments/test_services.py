@@ -13,6 +13,7 @@ from tests.assessments.conftest import all_values
 from tests.conftest import record
 
 D = datetime.date
+JUNE_FIRST = datetime.date(2025, 6, 1)
 
 
 # ---------------------------------------------------------------- creation and scope
@@ -305,7 +306,7 @@ def test_self_update_is_all_or_nothing(draft, officer_user):
 # ---------------------------------------------------------------- recognitions
 
 
-def recognize(unit, actor, level=Level.COMMUNE, day=D(2025, 6, 1), number=None, **kw):
+def recognize(unit, actor, level=Level.COMMUNE, day=JUNE_FIRST, number=None, **kw):
     return services.recognition_create(unit=unit, level=level, decision_number=number or f"{level}-{day}/QĐ",
                                        decision_date=day, issued_by="UBND", actor=actor, **kw)
 
