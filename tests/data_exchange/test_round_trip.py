@@ -1,0 +1,68 @@
+"""Backups round-trip: export as import files, empty the tables, import, same progress report JSON."""
+
+import datetime
+import json
+
+import pytest
+from django.core.management import call_command
+
+from assessments import services
+from assessments.models import Assessment, Level, Recognition, Registration
+from reports.progress import progress_report
+from tests import factories
+from tests.conftest import record
+
+pytestmark = pytest.mark.django_db
+
+YEARS = (2022, 2023, 2024, 2025)
+
+
+@pytest.fixture
+def dataset(criteria_set, district, other_district, reviewer_user, officer_user, unit):
+    units = [unit] + [factories.UnitFactory(district=d) for d in (district, other_district) for _ in range(4)]
+    for i, u in enumerate(units):
+        for year in YEARS[:3]:
+            record(u, year, min(16, 8 + i + (year - 2022) * 2))
+    # 2025: a mix of verified, submitted, returned and draft assessments.
+    record(units[1], 2025, 16)
+    record(units[2], 2025, 12, stage="self")
+    returned = record(units[3], 2025, 10, stage="self")
+    services.assessment_return(assessment=returned, actor=reviewer_user, reason="Bổ sung minh chứng")
+    services.assessment_get_or_create(unit=unit, year=2025, actor=officer_user)  # a draft: not exported
+    # Recognitions that respect the §3 rules (units with 16/16 verified).
+    full = [u for u in units if Assessment.objects.filter(unit=u, verified_met_count=16).exists()]
+    first = {u: Assessment.objects.filter(unit=u, verified_met_count=16).order_by("year").first().year for u in full}
+    for n, u in enumerate(full):
+        factories.RecognitionFactory(unit=u, level=Level.COMMUNE, decision_date=datetime.date(first[u], 12, 20),
+                                     decision_number=f"{n}/QĐ-UBND")
+    earliest = min(full, key=first.get)
+    factories.RecognitionFactory(unit=earliest, level=Level.DISTRICT, decision_number="7/QĐ-UBND",
+                                 decision_date=datetime.date(first[earliest] + 1, 3, 1))
+    for u in units[:3]:
+        factories.RegistrationFactory(unit=u, year=2022)
+    factories.TargetFactory(key="t-commune", kind="recognized", level=Level.COMMUNE, number=3)
+    factories.TargetFactory(key="t-13", kind="band", band="13+", level=None, number=2)
+    factories.TargetFactory(key="t-2022", kind="pilot_recognized", level=Level.COMMUNE, number=1,
+                            deadline=datetime.date(2022, 12, 31))
+    return units
+
+
+def reports():
+    return {year: json.dumps(progress_report(year=year), sort_keys=True, default=str) for year in YEARS}
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_export_empty_import_gives_the_same_report(tmp_path, dataset, suffix):
+    before = reports()
+    assert json.loads(before[2024])["bands"]["recognized"] >= 1  # the data is not trivially empty
+    files = {kind: tmp_path / f"{kind}.{suffix}" for kind in ("assessments", "recognitions", "registrations")}
+    for kind, path in files.items():
+        call_command("export_data", kind, str(path), stdout=None)
+    Recognition.objects.all().delete()
+    Registration.objects.all().delete()
+    Assessment.objects.all().delete()
+    assert reports() != before
+    # Assessments first: commune recognitions rest on verified assessments.
+    for kind in ("assessments", "recognitions", "registrations"):
+        call_command("import_data", kind, str(files[kind]))
+    assert reports() == before

@@ -1,0 +1,142 @@
+"""The import page: who may use it, template and export downloads, upload → preview → confirm."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessments.models import Assessment, Registration
+from data_exchange.models import PendingImport
+from tests import factories
+
+from .conftest import assessment_row, csv_bytes
+
+pytestmark = pytest.mark.django_db
+
+IMPORT = reverse("data_exchange:import")
+
+
+@pytest.fixture(autouse=True)
+def _criteria(criteria_set):
+    return criteria_set
+
+
+def upload(client, kind, data, name="data.csv"):
+    file = io.BytesIO(data)
+    file.name = name
+    return client.post(IMPORT, {"upload-kind": kind, "upload-file": file})
+
+
+@pytest.mark.parametrize("who, status", [
+    ("anonymous", 302), ("officer_user", 403), ("reviewer_user", 200), ("province_user", 200), ("admin_user", 200),
+])
+@pytest.mark.parametrize("url", [
+    IMPORT,
+    reverse("data_exchange:template") + "?template-kind=assessments&template-year=2024",
+    reverse("data_exchange:export") + "?export-kind=assessments&export-format=csv&export-year=",
+])
+def test_permission_matrix(client, request, who, status, url):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    response = client.get(url)
+    assert response.status_code == status
+    if who == "anonymous":
+        assert reverse("accounts:login") in response["Location"]
+
+
+def test_nav_links_the_import_page(client, reviewer_user, officer_user):
+    client.force_login(reviewer_user)
+    assert f'href="{IMPORT}"' in client.get(IMPORT).content.decode()
+    client.force_login(officer_user)
+    response = client.get("/", follow=True)
+    assert f'href="{IMPORT}"' not in response.content.decode()
+
+
+def test_template_download_for_the_reviewers_district(client, reviewer_user, unit, other_unit):
+    client.force_login(reviewer_user)
+    response = client.get(reverse("data_exchange:template"), {"template-kind": "assessments", "template-year": 2025})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)] == [unit.code]
+
+
+def test_bad_template_parameters_are_a_message_not_a_500(client, reviewer_user):
+    client.force_login(reviewer_user)
+    response = client.get(reverse("data_exchange:template"), {"template-kind": "x", "template-year": "abc"})
+    assert response.status_code == 302
+
+
+def test_preview_then_confirm(client, reviewer_user, unit):
+    client.force_login(reviewer_user)
+    response = upload(client, "assessments", csv_bytes([assessment_row(unit, 2024, met=14)]))
+    assert response.status_code == 302
+    pending = PendingImport.objects.get()
+    assert response["Location"] == reverse("data_exchange:preview", args=[pending.pk])
+    assert not Assessment.objects.exists()  # nothing before confirm
+    page = client.get(response["Location"]).content.decode()
+    assert unit.district.name in page and "Sẽ tạo mới 1, cập nhật 0, giữ nguyên 0." in page
+    assert not Assessment.objects.exists()
+    response = client.post(reverse("data_exchange:confirm", args=[pending.pk]), follow=True)
+    assert "Đã nhập" in response.content.decode()
+    assessment = Assessment.objects.get()
+    assert assessment.verified_met_count == 14 and assessment.verified_by == reviewer_user
+    assert assessment.history.get().history_change_reason == "Nhập dữ liệu từ tệp data.csv"
+    # A second click on confirm imports nothing more.
+    response = client.post(reverse("data_exchange:confirm", args=[pending.pk]), follow=True)
+    assert "đã được nhập" in response.content.decode()
+    assert Assessment.objects.count() == 1 and assessment.transitions.count() == 1
+
+
+def test_errors_are_listed_in_vietnamese_and_there_is_no_confirm(client, reviewer_user, unit, other_unit):
+    client.force_login(reviewer_user)
+    response = upload(client, "registrations", csv_bytes([[unit.code, 2024], [other_unit.code, 2024]],
+                                                         header=["commune_code", "year"]))
+    page = client.get(response["Location"]).content.decode()
+    assert f"Dòng 3, cột commune_code: {other_unit.name} (mã {other_unit.code}) nằm ngoài phạm vi" in page
+    assert reverse("data_exchange:confirm", args=[PendingImport.objects.get().pk]) not in page
+    # Posting the confirm anyway writes nothing.
+    client.post(reverse("data_exchange:confirm", args=[PendingImport.objects.get().pk]))
+    assert not Registration.objects.exists()
+
+
+def test_confirm_checks_again(client, reviewer_user, unit):
+    client.force_login(reviewer_user)
+    upload(client, "registrations", csv_bytes([[unit.code, 2024]], header=["commune_code", "year"]))
+    pending = PendingImport.objects.get()
+    factories.RegistrationFactory(unit=unit, year=2024)  # the data changed after the preview: now unchanged
+    client.post(reverse("data_exchange:confirm", args=[pending.pk]))
+    assert Registration.objects.count() == 1
+
+
+def test_another_users_upload_is_not_found(client, reviewer_user, province_user, unit):
+    client.force_login(province_user)
+    upload(client, "registrations", csv_bytes([[unit.code, 2024]], header=["commune_code", "year"]))
+    pending = PendingImport.objects.get()
+    client.force_login(reviewer_user)
+    assert client.get(reverse("data_exchange:preview", args=[pending.pk])).status_code == 404
+    assert client.post(reverse("data_exchange:confirm", args=[pending.pk])).status_code == 404
+    assert not Registration.objects.exists()
+
+
+def test_wrong_extension_is_refused_on_the_form(client, reviewer_user):
+    client.force_login(reviewer_user)
+    response = upload(client, "assessments", b"x", name="data.pdf")
+    assert response.status_code == 200 and "Chỉ nhận tệp .csv hoặc .xlsx." in response.content.decode()
+    assert not PendingImport.objects.exists()
+
+
+def test_export_download_is_scoped(client, reviewer_user, unit, other_unit):
+    factories.RegistrationFactory(unit=unit, year=2023)
+    factories.RegistrationFactory(unit=other_unit, year=2023)
+    client.force_login(reviewer_user)
+    response = client.get(reverse("data_exchange:export"),
+                          {"export-kind": "registrations", "export-format": "csv", "export-year": ""})
+    assert response.content.decode("utf-8-sig").splitlines() == ["commune_code,year", f"{unit.code},2023"]
+
+
+def test_page_loads_the_busy_script_and_no_inline_script(client, reviewer_user):
+    client.force_login(reviewer_user)
+    page = client.get(IMPORT).content.decode()
+    assert "data_exchange/busy.js" in page and "<script>" not in page and "data-busy-button" in page
