@@ -86,8 +86,9 @@ def test_officer_reviewer_journey(new_page, shot, people):
     third.locator("textarea").fill("Chưa có camera an ninh ở 2 thôn")
     r.get_by_role("button", name="Trả lại").click()
     r.wait_for_load_state()
-    assert r.get_by_text("Cần ghi lý do trả lại.").is_visible()  # reason is required
+    assert r.locator("[data-testid=reason-error]").inner_text() == "Cần ghi lý do trả lại."  # reason is required
     shot(r, "06-reviewer-return-needs-reason")
+    shot(r, "06b-reviewer-reason-field", full=False)
     r.get_by_label("Lý do trả lại (bắt buộc khi trả lại)").fill("Bổ sung minh chứng tiêu chí 3 (camera an ninh).")
     r.get_by_role("button", name="Trả lại").click()
     r.wait_for_load_state()
@@ -104,6 +105,7 @@ def test_officer_reviewer_journey(new_page, shot, people):
     assert reason.is_visible() and "camera an ninh" in reason.inner_text()
     assert "Chưa có camera an ninh ở 2 thôn" in o.locator("#criterion-3 .alert-info").inner_text()
     shot(o, "07-officer-returned")
+    shot(o, "07b-officer-returned-top", full=False)
     card3 = o.locator("#criterion-3")
     card3.locator("input[value=met]").check()
     card3.locator("textarea").fill("Đã lắp camera an ninh ở 2 thôn còn thiếu")
@@ -128,7 +130,8 @@ def test_officer_reviewer_journey(new_page, shot, people):
                      "Bình Trần Thị", "An Nguyễn Văn"):
         assert expected in timeline, expected
     assert o.get_by_role("button", name="Lưu nháp").count() == 0
-    shot(o, "08-officer-verified-timeline")
+    shot(o, "08-officer-verified")
+    shot(o, "08b-timeline", element=o.locator("[data-testid=timeline]"))
 
     # 6. The reviewer records the commune-level recognition with a scanned decision.
     r.goto("/assessments/recognitions/")
@@ -166,6 +169,7 @@ def test_officer_pages_fit_a_375px_phone(new_page, shot, people):
     assert page.get_by_role("button", name="Lưu nháp").is_visible()
     assert page.get_by_role("button", name="Gửi lên cấp trên").is_visible()
     shot(page, "12-phone-assessment-form")
+    shot(page, "12b-phone-assessment-form-top", full=False)
     page.get_by_role("button", name="Lưu nháp").click()
     page.wait_for_load_state()
     assert no_horizontal_overflow(page)
