@@ -440,3 +440,11 @@ def test_officer_pages_queries_do_not_grow(client, officer_user, draft, district
     with django_assert_max_num_queries(16):
         page = client.get(detail(draft)).content.decode()
     assert page.count(">a.pdf</a>") == size * 2
+
+
+def test_pages_are_translated_to_english(client, officer_user, draft):
+    client.force_login(officer_user)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(detail(draft)).content.decode()
+    assert "Save draft" in page and "Submit to the district" in page and "Evidence guidance" in page
+    assert "Lưu nháp" not in page
