@@ -38,11 +38,10 @@ class ImportRejected(Exception):
 
 
 def import_reason(name: str) -> str:
-    # History keeps at most 100 characters of reason; a long file name is shortened in the middle.
-    reason = _("Nhập dữ liệu từ tệp %(name)s") % {"name": name}
-    if len(reason) > HISTORY_REASON_MAX:
-        name = name[: 40] + "…" + name[-20:]
-        reason = (_("Nhập dữ liệu từ tệp %(name)s") % {"name": name})[:HISTORY_REASON_MAX]
+    """The reason written in the history. Stored data, so always in Vietnamese whatever the UI language."""
+    reason = f"Nhập dữ liệu từ tệp {name}"
+    if len(reason) > HISTORY_REASON_MAX:  # history keeps at most 100 characters
+        reason = f"Nhập dữ liệu từ tệp {name[:40]}…{name[-35:]}"
     return reason
 
 

@@ -140,3 +140,11 @@ def test_page_loads_the_busy_script_and_no_inline_script(client, reviewer_user):
     client.force_login(reviewer_user)
     page = client.get(IMPORT).content.decode()
     assert "data_exchange/busy.js" in page and "<script>" not in page and "data-busy-button" in page
+
+
+def test_problems_are_shown_in_english_when_chosen(client, reviewer_user, other_unit):
+    client.force_login(reviewer_user)
+    client.cookies["django_language"] = "en"
+    response = upload(client, "registrations", csv_bytes([[other_unit.code, 2024]], header=["commune_code", "year"]))
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Row 2, column commune_code:" in page and "is outside your scope" in page
