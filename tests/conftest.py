@@ -56,3 +56,15 @@ def record(unit, year, met, *, stage="verified", total=16, actor=None):
     return services.assessment_record(
         unit=unit, year=year, stage=stage, results=results, actor=actor, reason="test"
     )
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in Vietnamese: the test client's LocaleMiddleware leaves the
+    language of its last request active in the thread, which would leak English into later tests."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
