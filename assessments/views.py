@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -68,10 +69,12 @@ def officer_home(request):
     year = selectors.current_year()
     assessments = list(selectors.assessment_list_for_unit(user=request.user, unit=unit))
     current = next((a for a in assessments if a.year == year), None)
+    deadline = selectors.deadline_for(year)
     return render(request, "assessments/officer_home.html", {
         "unit": unit,
         "year": year,
-        "deadline": selectors.deadline_for(year),
+        "deadline": deadline,
+        "days_left": (deadline - timezone.localdate()).days,
         "current": current,
         "earlier": [a for a in assessments if a.year != year],
         "Status": Status,

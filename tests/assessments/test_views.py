@@ -43,6 +43,7 @@ def test_officer_home_shows_unit_deadline_and_start(client, officer_user, criter
     year = datetime.date.today().year
     page = client.get(reverse("assessments:officer_home")).content.decode()
     assert unit.name in page and f"30/11/{year}" in page and "Chưa bắt đầu" in page
+    assert 'data-testid="days-left"' in page and ("ngày" in page or "đã quá hạn" in page)
     response = client.post(reverse("assessments:assessment_start"), {"year": year})
     a = Assessment.objects.get(unit=unit, year=year)
     assert response.status_code == 302 and response["Location"] == detail(a)
