@@ -142,6 +142,10 @@ def _write_xlsx(columns, rows, *, labels=None, sheet_title="", validations=None)
         cell.font = Font(bold=not labels, color="808080" if labels else None, size=9 if labels else 11)
     for row in rows:
         sheet.append(list(row))
+        # Text typed by users ("=HYPERLINK(…)" as an issuing body) stays text, never a formula.
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":
+                cell.data_type = "s"
     sheet.freeze_panes = sheet.cell(row=key_row + 1, column=1)
     for position, key in enumerate(columns, start=1):
         width = 12 if key.startswith("c") and key[1:].isdigit() else 22

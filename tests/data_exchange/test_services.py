@@ -1,6 +1,7 @@
 """Writing a checked file: history, workflow steps, met counts, all-or-nothing, file formats."""
 
 import datetime
+import io
 
 import pytest
 from openpyxl import load_workbook
@@ -94,7 +95,7 @@ def test_xlsx_with_numbers_and_dates_in_cells(unit):
 
 def test_filled_template_with_two_header_rows_is_accepted(unit, other_unit, reviewer_user):
     template = selectors.template_file(kind="assessments", user=reviewer_user, year=2024)
-    workbook = load_workbook(__import__("io").BytesIO(template))
+    workbook = load_workbook(io.BytesIO(template))
     sheet = workbook.active
     assert sheet["A1"].value.startswith("Mã đơn vị") and sheet["A2"].value == "commune_code"
     assert [c.value for c in sheet[2]][:5] == ["commune_code", None, "year", "stage", "c1"]
@@ -104,7 +105,7 @@ def test_filled_template_with_two_header_rows_is_accepted(unit, other_unit, revi
     sheet["D3"] = "verified"
     for column in range(5, 21):
         sheet.cell(row=3, column=column, value="đạt" if column < 19 else "chưa đạt")
-    out = __import__("io").BytesIO()
+    out = io.BytesIO()
     workbook.save(out)
     plan = data_import(kind="assessments", name="bieu-mau.xlsx", data=out.getvalue(), actor=reviewer_user)
     assert plan.totals()["created"] == 1
@@ -120,9 +121,9 @@ def test_untouched_template_rows_are_skipped(unit, province_user):
 
 def test_problem_rows_in_a_template_count_spreadsheet_rows(unit, reviewer_user):
     template = selectors.template_file(kind="assessments", user=reviewer_user, year=2024)
-    workbook = load_workbook(__import__("io").BytesIO(template))
+    workbook = load_workbook(io.BytesIO(template))
     workbook.active["D3"] = "verified"  # criteria left blank
-    out = __import__("io").BytesIO()
+    out = io.BytesIO()
     workbook.save(out)
     lines = problems_of("assessments", out.getvalue(), name="t.xlsx", actor=reviewer_user)
     assert len(lines) == 16 and lines[0].startswith("row 3, column c1:")
@@ -162,3 +163,10 @@ def test_import_query_count_does_not_grow_with_new_rows(criteria_set, django_ass
         with django_assert_max_num_queries(14):
             data_import(kind="assessments", name="a.csv", data=rows(size))
         assert Assessment.objects.count() == size
+
+
+def test_xlsx_export_writes_user_text_as_text_not_formula(unit):
+    factories.RecognitionFactory(unit=unit, issued_by='=HYPERLINK("http://x.invalid","UBND")',
+                                 decision_date=datetime.date(2024, 2, 1))
+    sheet = load_workbook(io.BytesIO(selectors.export_file(kind="recognitions", fmt="xlsx"))).active
+    assert sheet["E2"].data_type == "s" and sheet["E2"].value.startswith("=HYPERLINK")
