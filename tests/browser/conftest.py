@@ -22,18 +22,6 @@ def chromium_path() -> str | None:
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _live_server_media_url():
-    """MEDIA_URL is None (no public media). Django's live server wraps the site in a media
-    handler that cannot parse None; a URL on another host makes that handler serve nothing."""
-    from django.conf import settings
-
-    original = settings.MEDIA_URL
-    settings.MEDIA_URL = "http://media.invalid/"
-    yield
-    settings.MEDIA_URL = original
-
-
 @pytest.fixture(scope="module")
 def browser():
     """One Chromium per test module, closed afterwards so that no Playwright event loop is left

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from assessments.models import Assessment, Status
 from tests import factories
-from tests.browser.conftest import _live_server_media_url, browser, new_page, shot  # noqa: F401
+from tests.browser.conftest import browser, new_page, shot  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,17 +15,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _live_server_media_url():
-    """MEDIA_URL is None (no public media); the live server's media handler cannot take None,
-    and it is built when the (session) live server starts, so this runs first."""
-    from django.conf import settings
-
-    original, settings.MEDIA_URL = settings.MEDIA_URL, "http://media.invalid/"
-    yield
-    settings.MEDIA_URL = original
-
-
 @pytest.fixture
 def chromium():
     executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
