@@ -46,3 +46,8 @@ def test_signed_in_user_and_role_are_shown(client, request, role):
     client.force_login(user)
     page = client.get(reverse("accounts:password_change")).content.decode()
     assert user.username in page and user.get_role_display() in page
+
+
+def test_vietnamese_even_when_the_browser_prefers_english(client, db):
+    page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in page and "Đăng nhập" in page
