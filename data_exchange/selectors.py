@@ -16,12 +16,12 @@ from assessments.models import (
     CriteriaSet,
     CriterionResult,
     Level,
-    Programme,
     Recognition,
     Registration,
     Result,
     Status,
 )
+from assessments.selectors import programme_unit_kinds
 from communes.models import Unit
 
 from .formats import write_table, write_template
@@ -96,8 +96,7 @@ def export_file(*, kind: str, fmt: str, user=None, year: int | None = None) -> b
 
 def template_units(*, user, year: int):
     """The units a template lists: in the user's scope, in a programme, existing during `year`."""
-    kinds = {k for p in Programme.objects.all() for k in p.unit_kinds}
-    units = Unit.objects.select_related("district").filter(kind__in=kinds).existing_in(year)
+    units = Unit.objects.select_related("district").filter(kind__in=programme_unit_kinds()).existing_in(year)
     return list(_scoped(units, user, unit_path="").order_by("district__code", "code"))
 
 
