@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3.13 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.13 /usr/bin/python3.13 /usr/bin/python3.12 python3; do \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 DEV := DJANGO_SETTINGS_MODULE=criteria_portal.settings.dev
+PORT ?= 8000
 
 .PHONY: run test install assets migrate demo check lint messages clean
 
@@ -28,13 +29,14 @@ migrate: install
 
 demo: migrate
 	$(DEV) $(PY) manage.py load_divisions
+	$(DEV) $(PY) manage.py load_reform_2025
 	$(DEV) $(PY) manage.py load_criteria
 	$(DEV) $(PY) manage.py load_targets
 	$(DEV) PORTAL_DEMO=1 $(PY) manage.py seed_demo
 
 run: demo
-	@echo "Cổng tiêu chí: http://127.0.0.1:8000  (dừng: Ctrl+C)"
-	$(DEV) PORTAL_DEMO=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Cổng tiêu chí: http://127.0.0.1:$(PORT)  (dừng: Ctrl+C)"
+	$(DEV) PORTAL_DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest

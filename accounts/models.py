@@ -22,17 +22,27 @@ class User(AbstractUser):
         "communes.District", on_delete=models.PROTECT, null=True, blank=True, related_name="reviewers",
         verbose_name=_("huyện"),
     )
+    # A province scope: provincial viewers, and reviewers of units that have no district (§7).
+    province = models.ForeignKey(
+        "communes.Province", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("tỉnh"),
+    )
 
     class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
         constraints = [
-            # The scope matches the role: an officer has exactly a unit, a reviewer exactly a district.
+            # The scope matches the role: an officer has exactly a unit, a reviewer exactly a district
+            # or a province, a provincial viewer exactly a province.
             models.CheckConstraint(
                 condition=(
-                    models.Q(role="commune_officer", unit__isnull=False, district__isnull=True)
-                    | models.Q(role="district_reviewer", unit__isnull=True, district__isnull=False)
-                    | models.Q(role__in=["province_viewer", "admin"], unit__isnull=True, district__isnull=True)
+                    models.Q(role="commune_officer", unit__isnull=False, district__isnull=True, province__isnull=True)
+                    | models.Q(role="district_reviewer", unit__isnull=True, district__isnull=False,
+                               province__isnull=True)
+                    | models.Q(role="district_reviewer", unit__isnull=True, district__isnull=True,
+                               province__isnull=False)
+                    | models.Q(role="province_viewer", unit__isnull=True, district__isnull=True, province__isnull=False)
+                    | models.Q(role="admin", unit__isnull=True, district__isnull=True, province__isnull=True)
                 ),
                 name="user_scope_matches_role",
             ),
@@ -48,4 +58,6 @@ class User(AbstractUser):
             return str(self.unit)
         if self.role == Role.DISTRICT_REVIEWER and self.district_id:
             return str(self.district)
-        return str(_("Toàn tỉnh"))
+        if self.province_id:
+            return str(self.province)
+        return str(_("Toàn hệ thống"))

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from communes.models import District, Unit
+from communes.lineage import predecessor_ids, province_family_ids
+from communes.models import District, Province, Unit
 
 from .models import Role
 
@@ -66,33 +67,57 @@ def require(user, capability: str) -> None:
         raise PermissionDenied
 
 
-def scoped(queryset: QuerySet, user, *, unit_path: str = "unit") -> QuerySet:
+def _unit_filter(user, *, write: bool) -> dict | None:
+    """The unit lookup (relative to Unit) a user's scope allows; None means everything."""
+    if user.role == Role.ADMIN:
+        return None
+    if user.role == Role.PROVINCE_VIEWER and user.province_id:
+        # A province and its predecessors (Phú Thọ's viewers see Hòa Bình's history), never another.
+        return {"province_id__in": sorted(province_family_ids(user.province_id))}
+    if user.role == Role.DISTRICT_REVIEWER and user.district_id:
+        return {"district_id": user.district_id}
+    if user.role == Role.DISTRICT_REVIEWER and user.province_id:
+        # Units without a district (created after 1/7/2025) are reviewed at the province.
+        return {"province_id": user.province_id, "district__isnull": True}
+    if user.role == Role.COMMUNE_OFFICER and user.unit_id:
+        if write:
+            return {"id": user.unit_id}
+        # An officer reads the history of the units their unit came from, never changes it.
+        return {"id__in": sorted({user.unit_id} | predecessor_ids([user.unit_id]))}
+    return {"pk__in": []}
+
+
+def scoped(queryset: QuerySet, user, *, unit_path: str = "unit", write: bool = False) -> QuerySet:
     """Restrict `queryset` to rows whose unit (reached through `unit_path`) the user may see.
 
     `unit_path` is the lookup from the queryset's model to communes.Unit: "unit" for
-    assessments, "assessment__unit" for results, "" for Unit itself, "district" style
-    paths are not accepted — scoping is always by unit.
+    assessments, "assessment__unit" for results, "" for Unit itself — scoping is always by unit.
+    `write=True` narrows to the units the user may change (an officer's own unit only).
     """
     if not (user and user.is_authenticated and user.is_active):
         return queryset.none()
-    prefix = f"{unit_path}__" if unit_path else ""
-    if user.role in (Role.PROVINCE_VIEWER, Role.ADMIN):
+    lookup = _unit_filter(user, write=write)
+    if lookup is None:
         return queryset
-    if user.role == Role.DISTRICT_REVIEWER and user.district_id:
-        return queryset.filter(**{f"{prefix}district_id": user.district_id})
-    if user.role == Role.COMMUNE_OFFICER and user.unit_id:
-        return queryset.filter(**{f"{prefix}id": user.unit_id})
-    return queryset.none()
+    if lookup == {"pk__in": []}:
+        return queryset.none()
+    prefix = f"{unit_path}__" if unit_path else ""
+    return queryset.filter(**{f"{prefix}{key}": value for key, value in lookup.items()})
 
 
-def unit_list(*, user) -> QuerySet[Unit]:
-    return scoped(Unit.objects.select_related("district"), user, unit_path="")
+def unit_list(*, user, write: bool = False) -> QuerySet[Unit]:
+    return scoped(Unit.objects.select_related("district", "province"), user, unit_path="", write=write)
 
 
 def district_list(*, user) -> QuerySet[District]:
     """Districts with at least one unit the user may see."""
-    visible = unit_list(user=user).values("district_id")
+    visible = unit_list(user=user).exclude(district__isnull=True).values("district_id")
     return District.objects.filter(id__in=visible)
+
+
+def province_list(*, user) -> QuerySet[Province]:
+    """Provinces with at least one unit the user may see."""
+    return Province.objects.filter(id__in=unit_list(user=user).values("province_id"))
 
 
 def get_scoped_or_404(queryset: QuerySet, user, *, unit_path: str = "unit", **lookup):
@@ -102,3 +127,28 @@ def get_scoped_or_404(queryset: QuerySet, user, *, unit_path: str = "unit", **lo
 
 def can_see_unit(user, unit: Unit) -> bool:
     return unit_list(user=user).filter(id=unit.id).exists()
+
+
+def can_act_on_unit(user, unit: Unit) -> bool:
+    """May the user change this unit's data (not only read it)?"""
+    return unit_list(user=user, write=True).filter(id=unit.id).exists()
+
+
+def _home_province_id(user) -> int | None:
+    if user.role == Role.COMMUNE_OFFICER and user.unit_id:
+        return user.unit.province_id
+    if user.role == Role.DISTRICT_REVIEWER and user.district_id:
+        return user.district.province_id
+    return user.province_id
+
+
+def can_see_programme(user, programme) -> bool:
+    """A programme is visible to those whose province is its territory's, or its territory's successor."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    home = _home_province_id(user)
+    if home is None or programme.territory_province_id is None:
+        return False
+    return programme.territory_province_id in province_family_ids(home)

@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Max
+from django.http import HttpResponseRedirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,9 +23,17 @@ from .models import (
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "unit_kinds")
-    search_fields = ("code", "name")
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "resolution_number", "territory_province", "territory_district", "first_year",
+                    "last_year", "is_default")
+    search_fields = ("code", "name", "resolution_number")
+    autocomplete_fields = ("territory_province", "territory_district")
+    fieldsets = (
+        (None, {"fields": ("code", "name", "is_default", "unit_kinds")}),
+        (_("Nghị quyết"), {"fields": ("resolution_number", "resolution_date", "resolution_issuer", "resolution_text")}),
+        (_("Địa bàn và thời gian"), {"fields": ("territory_province", "territory_district", "first_year", "last_year")}),
+        (_("Lịch hằng năm"), {"fields": ("window_start", "window_end", "commune_deadline", "district_deadline")}),
+    )
 
 
 def set_in_use(criteria_set) -> bool:
@@ -153,8 +164,8 @@ class AssessmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Registration)
 class RegistrationAdmin(SimpleHistoryAdmin):
-    list_display = ("unit", "year", "note", "created_by", "created_at")
-    list_filter = ("year", "unit__district")
+    list_display = ("unit", "programme", "year", "note", "created_by", "created_at")
+    list_filter = ("programme", "year", "unit__district")
     search_fields = ("unit__name", "unit__code")
     autocomplete_fields = ("unit",)
     readonly_fields = ("created_by",)
@@ -164,33 +175,102 @@ class RegistrationAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
+class RecognitionAdminForm(forms.ModelForm):
+    """Checks a decision the way the recognition pages do, before anything is saved."""
+
+    class Meta:
+        model = Recognition
+        fields = ("programme", "unit", "level", "decision_number", "decision_date", "issued_by", "scan",
+                  "revoked_on", "revoke_reason")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "programme" in self.fields:
+            # Left empty, the service decides (the one programme the unit is in on the decision date).
+            self.fields["programme"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk:
+            return data
+        day = data.get("decision_date")
+        if day and day > timezone.localdate():
+            self.add_error("decision_date", _("Ngày ký quyết định không thể ở tương lai."))
+        scan = data.get("scan")
+        if scan:
+            try:
+                services.upload_check(scan)
+            except services.DomainError as error:
+                self.add_error("scan", str(error))
+        return data
+
+
 @admin.register(Recognition)
 class RecognitionAdmin(SimpleHistoryAdmin):
-    list_display = ("unit", "level", "decision_number", "decision_date", "issued_by", "revoked_on", "has_warning")
-    list_filter = ("level", "unit__district", "decision_date", "revoked_on")
+    """Adding goes through services.recognition_create (as a historical record: a broken rule is kept as
+    a warning); a recorded decision is not edited, only revoked through services.recognition_revoke."""
+
+    form = RecognitionAdminForm
+    list_display = ("unit", "programme", "level", "decision_number", "decision_date", "issued_by", "revoked_on",
+                    "has_warning")
+    list_filter = ("programme", "level", "unit__district", "decision_date", "revoked_on")
     search_fields = ("unit__name", "unit__code", "decision_number")
     autocomplete_fields = ("unit",)
-    readonly_fields = ("rule_warning", "recorded_by", "scan_name")
-    list_select_related = ("unit",)
+    list_select_related = ("unit", "programme")
 
     @admin.display(description=_("Cảnh báo"), boolean=True)
     def has_warning(self, obj):
         return bool(obj.rule_warning)
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ("rule_warning", "recorded_by", "scan_name")
+        editable = () if obj.revoked_on else ("revoked_on", "revoke_reason")
+        return tuple(f.name for f in Recognition._meta.fields if f.name not in editable and f.name != "id")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a decision is revoked, never deleted
+
     def save_model(self, request, obj, form, change):
-        # Administrators may record historical decisions; a broken §3 rule is kept as a warning.
-        problem = services.recognition_rule_problem(
-            unit=obj.unit, level=obj.level, decision_date=obj.decision_date
-        )
-        obj.rule_warning = problem or ""
-        obj.recorded_by = obj.recorded_by or request.user
-        super().save_model(request, obj, form, change)
-        if problem:
-            self.message_user(request, _("Đã lưu kèm cảnh báo: %(problem)s") % {"problem": problem}, messages.WARNING)
+        data = form.cleaned_data
+        try:
+            if not change:
+                created = services.recognition_create(
+                    unit=obj.unit, level=obj.level, decision_number=obj.decision_number,
+                    decision_date=obj.decision_date, issued_by=obj.issued_by, actor=request.user,
+                    scan=data.get("scan") or None, historical=True,
+                    programme=obj.programme.code if obj.programme_id else None,
+                )
+                obj.pk, obj._state = created.pk, created._state
+                obj.rule_warning = created.rule_warning
+            elif "revoked_on" in form.changed_data and data.get("revoked_on"):
+                services.recognition_revoke(recognition=obj, actor=request.user, revoked_on=data["revoked_on"],
+                                            reason=data.get("revoke_reason") or "")
+        except services.DomainError as error:
+            # Nothing was written; say why on the list page.
+            self.message_user(request, str(error), messages.ERROR)
+            obj._not_saved = True
+            return
+        if obj.rule_warning:
+            self.message_user(request, _("Đã lưu kèm cảnh báo: %(problem)s") % {"problem": obj.rule_warning},
+                              messages.WARNING)
+
+    def log_addition(self, request, obj, message):
+        if getattr(obj, "_not_saved", False) or obj.pk is None:
+            return None
+        return super().log_addition(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(obj, "_not_saved", False) or obj.pk is None:
+            return HttpResponseRedirect(request.path)
+        return super().response_add(request, obj, post_url_continue)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # no inlines or many-to-many fields
 
 
 @admin.register(Target)
 class TargetAdmin(SimpleHistoryAdmin):
-    list_display = ("key", "resolution", "deadline", "kind", "level", "band", "number")
-    list_filter = ("resolution", "deadline", "kind")
+    list_display = ("key", "programme", "deadline", "kind", "level", "band", "number")
+    list_filter = ("programme", "deadline", "kind")
     search_fields = ("key", "text")

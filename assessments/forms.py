@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import permissions
 
 from . import services
-from .models import Level, Result
+from .models import Level, Programme, Result
 
 CRITERION_KEY = re.compile(r"^c(\d+)_")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -169,10 +169,20 @@ class ReopenForm(forms.Form):
 
 class StartForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"))
+    programme = forms.SlugField(label=_("Chương trình"), required=False, max_length=50)
+
+
+def _programme_field():
+    return forms.ModelChoiceField(
+        label=_("Chương trình"), queryset=Programme.objects.order_by("-is_default", "code"), required=False,
+        empty_label=_("Chương trình của đơn vị (tự xác định)"),
+        help_text=_("Chỉ cần chọn khi đơn vị thuộc nhiều chương trình."),
+    )
 
 
 class RecognitionForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=None)
+    programme = _programme_field()
     level = forms.TypedChoiceField(label=_("Cấp công nhận"), coerce=int, choices=())
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=100)
     decision_date = forms.DateField(
@@ -215,6 +225,7 @@ class RevokeForm(forms.Form):
 
 class RegistrationForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=None)
+    programme = _programme_field()
     year = forms.TypedChoiceField(label=_("Năm"), coerce=int, choices=())
     note = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)
 

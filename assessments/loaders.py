@@ -1,17 +1,48 @@
-"""Loading the criteria template and the resolution's targets from data files (idempotent)."""
+"""Loading programmes, their criteria templates and their targets from data files (idempotent).
+
+Each folder of `data/programmes/` describes one programme (DESIGN §7): `programme.json` (resolution,
+territory by GSO code, unit kinds, years, calendar), `criteria.json` (its template criteria set) and
+`targets.json`. Nothing in code names a programme or a province: adding one is adding a folder.
+"""
 
 import datetime
 import json
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import CriteriaSet, Criterion, Level, Programme, Target
+from communes.models import District, Province
+
+from .models import CriteriaSet, Criterion, Level, Programme, Target, validate_month_day
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DEFAULT_CRITERIA_FILE = DATA_DIR / "criteria_template.json"
-DEFAULT_TARGETS_FILE = DATA_DIR / "targets_12_NQ_TU.json"
+PROGRAMMES_DIR = DATA_DIR / "programmes"
 LEVELS = {"commune": Level.COMMUNE, "district": Level.DISTRICT, "province": Level.PROVINCE}
+CALENDAR_FIELDS = ("window_start", "window_end", "commune_deadline", "district_deadline")
+
+
+def programme_dirs() -> list[Path]:
+    return sorted(p for p in PROGRAMMES_DIR.iterdir() if (p / "programme.json").exists())
+
+
+def programme_province_codes() -> list[int]:
+    """The provinces the programme data files name as territory (what `load_divisions` loads by default)."""
+    codes = set()
+    for d in programme_dirs():
+        try:
+            codes.add(int(_read(d / "programme.json")["territory"]["province"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return sorted(codes)
+
+
+def default_criteria_files() -> list[Path]:
+    return [p / "criteria.json" for p in programme_dirs() if (p / "criteria.json").exists()]
+
+
+def default_target_files() -> list[Path]:
+    return [p / "targets.json" for p in programme_dirs() if (p / "targets.json").exists()]
 
 
 class DataFileError(ValueError):
@@ -28,26 +59,115 @@ def _read(path: Path) -> dict:
         raise DataFileError(f"Tệp {path} không phải JSON hợp lệ: {exc}") from None
 
 
-@transaction.atomic
-def criteria_load(path: Path = DEFAULT_CRITERIA_FILE) -> tuple[CriteriaSet, int]:
-    """Create or update the programme, the criteria set (by programme + version) and its criteria.
+def _date(value, path: Path, name: str) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise DataFileError(f"Tệp {path}: {name} “{value}” không phải ngày YYYY-MM-DD.") from None
 
-    A set already used by an assessment is never rewritten: change it in the admin with
-    "copy as new version" instead. Returns (set, number of rows created or changed).
+
+@transaction.atomic
+def programme_load(path: Path) -> tuple[Programme, int]:
+    """Create or update one programme from its `programme.json`, keyed by code (or a former code).
+
+    The territory is resolved by GSO code as of the resolution date, so the divisions must be
+    loaded first. Returns (programme, 1 if anything changed else 0).
+    """
+    data = _read(path)
+    try:
+        code, name, kinds = data["code"], data["name"], list(data["unit_kinds"])
+        resolution, territory = data["resolution"], data["territory"]
+        resolution_date = _date(resolution["date"], path, "resolution.date")
+        province_code = int(territory["province"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataFileError(f"Tệp {path} thiếu trường bắt buộc: {exc}") from None
+    province = Province.objects.filter(code=province_code).first()
+    if province is None:
+        raise DataFileError(
+            f"Chương trình {code}: chưa có tỉnh mã {province_code}; chạy load_divisions --province {province_code} trước."
+        )
+    district = None
+    if territory.get("district"):
+        district = District.objects.filter(code=int(territory["district"]), province=province).first()
+        if district is None:
+            raise DataFileError(
+                f"Chương trình {code}: tỉnh {province} không có huyện mã {territory['district']}; chạy load_divisions trước."
+            )
+    calendar = data.get("calendar") or {}
+    for key in CALENDAR_FIELDS:
+        if key in calendar:
+            try:
+                validate_month_day(calendar[key])
+            except ValidationError:
+                raise DataFileError(f"Tệp {path}: calendar.{key} “{calendar[key]}” phải viết dạng MM-DD.") from None
+    values = {
+        "name": name,
+        "unit_kinds": kinds,
+        "resolution_number": resolution.get("number", ""),
+        "resolution_date": resolution_date,
+        "resolution_issuer": resolution.get("issuer", ""),
+        "resolution_text": resolution.get("text", ""),
+        "territory_province": province,
+        "territory_district": district,
+        "first_year": data.get("first_year"),
+        "last_year": data.get("last_year"),
+        **{key: calendar[key] for key in CALENDAR_FIELDS if key in calendar},
+    }
+    programme = Programme.objects.filter(code=code).first()
+    if programme is None:
+        programme = Programme.objects.filter(code__in=data.get("former_codes") or []).first()
+        if programme is not None:
+            programme.code = code
+            programme.save(update_fields=["code"])
+    if programme is None:
+        programme = Programme.objects.create(code=code, **values)
+        changed = 1
+    else:
+        changed = 0
+        for key, value in values.items():
+            if getattr(programme, key) != value:
+                setattr(programme, key, value)
+                changed = 1
+        if changed:
+            programme.save()
+    if data.get("default") and not programme.is_default:
+        Programme.objects.filter(is_default=True).update(is_default=False)
+        programme.is_default = True
+        programme.save(update_fields=["is_default"])
+        changed = 1
+    return programme, changed
+
+
+def programmes_load() -> list[tuple[Programme, int]]:
+    return [programme_load(d / "programme.json") for d in programme_dirs()]
+
+
+@transaction.atomic
+def criteria_load(path: Path) -> tuple[CriteriaSet, int]:
+    """Create or update a programme's criteria set (by programme + version) and its criteria.
+
+    The file names its programme by code (loaded beforehand by `programmes_load`). A set already
+    used by an assessment is never rewritten: change it in the admin with "copy as new version"
+    instead. Returns (set, number of rows created or changed).
     """
     data = _read(path)
     try:
         p, s, criteria = data["programme"], data["criteria_set"], data["criteria"]
         numbers = [int(c["number"]) for c in criteria]
+        code = p["code"]
     except (KeyError, TypeError, ValueError) as exc:
         raise DataFileError(f"Tệp {path} thiếu trường bắt buộc: {exc}") from None
     if sorted(numbers) != list(range(1, len(numbers) + 1)):
         raise DataFileError("Số thứ tự tiêu chí phải liên tục từ 1.")
     changes = 0
-    programme, created = Programme.objects.get_or_create(
-        code=p["code"], defaults={"name": p["name"], "unit_kinds": p["unit_kinds"]}
-    )
-    changes += created
+    programme = Programme.objects.filter(code=code).first()
+    if programme is None:
+        known = ", ".join(Programme.objects.values_list("code", flat=True)) or "—"
+        raise DataFileError(
+            f"Chưa có chương trình mã “{code}” (đã có: {known}). Chạy load_criteria không tham số để nạp các chương trình."
+        )
     criteria_set = CriteriaSet.objects.filter(programme=programme, version=s["version"]).first()
     if criteria_set is not None and criteria_set.assessments.exists():
         return criteria_set, 0
@@ -81,15 +201,22 @@ def criteria_load(path: Path = DEFAULT_CRITERIA_FILE) -> tuple[CriteriaSet, int]
 
 
 @transaction.atomic
-def targets_load(path: Path = DEFAULT_TARGETS_FILE) -> tuple[int, int]:
-    """Create the resolution's targets, keyed by `key`. Existing targets are left as edited in the admin.
-
-    Returns (created, total).
+def targets_load(path: Path) -> tuple[Programme, int, int]:
+    """Create a programme's targets, keyed by programme + `key`. Existing targets are left as edited
+    in the admin. Returns (programme, created, total).
     """
     data = _read(path)
+    try:
+        code, targets = data["programme"], data["targets"]
+    except (KeyError, TypeError) as exc:
+        raise DataFileError(f"Tệp {path} thiếu trường bắt buộc: {exc}") from None
+    programme = Programme.objects.filter(code=code).first()
+    if programme is None:
+        raise DataFileError(f"Chưa có chương trình mã “{code}”: chạy load_criteria trước.")
     created = 0
-    for t in data["targets"]:
+    for t in targets:
         _target, was_created = Target.objects.get_or_create(
+            programme=programme,
             key=t["key"],
             defaults={
                 "resolution": data["resolution"],
@@ -103,4 +230,4 @@ def targets_load(path: Path = DEFAULT_TARGETS_FILE) -> tuple[int, int]:
             },
         )
         created += was_created
-    return created, len(data["targets"])
+    return programme, created, len(targets)

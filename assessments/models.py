@@ -3,9 +3,12 @@
 Models are thin: rules that span rows live in services.py, reads in selectors.py.
 """
 
+import datetime
+import re
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -14,19 +17,89 @@ MIN_YEAR = 2015
 MAX_YEAR = 2100
 
 
+DAY_MONTH = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+def validate_month_day(value: str) -> None:
+    """A day of the year written MM-DD (e.g. 11-30 for 30/11)."""
+    match = DAY_MONTH.match(value or "")
+    try:
+        if not match:
+            raise ValueError
+        datetime.date(2024, int(match.group(1)), int(match.group(2)))  # a leap year accepts 02-29
+    except ValueError:
+        raise ValidationError(_("Ngày “%(value)s” không hợp lệ: viết theo dạng MM-DD, ví dụ 11-30."),
+                              params={"value": value}) from None
+
+
+def month_day_in(value: str, year: int) -> datetime.date:
+    month, day = int(value[:2]), int(value[3:])
+    if (month, day) == (2, 29) and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        day = 28
+    return datetime.date(year, month, day)
+
+
 class Programme(models.Model):
+    """A campaign as the data describe it (DESIGN §7): resolution, territory, unit kinds, years, calendar.
+
+    Its *frame* is the units of its kinds in its territory in force on the resolution date.
+    """
+
     code = models.SlugField(_("mã"), max_length=50, unique=True)
     name = models.CharField(_("tên"), max_length=255)
     # Unit kinds (communes.UnitKind values) the programme applies to.
     unit_kinds = models.JSONField(_("loại đơn vị áp dụng"), default=list)
+    resolution_number = models.CharField(_("số nghị quyết"), max_length=100, blank=True)
+    resolution_date = models.DateField(_("ngày ban hành nghị quyết"), null=True, blank=True)
+    resolution_issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    resolution_text = models.TextField(_("trích yếu nghị quyết"), blank=True)
+    territory_province = models.ForeignKey(
+        "communes.Province", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("địa bàn: tỉnh"),
+    )
+    # Narrows the territory to one district (the ward pilot: the phường of one city).
+    territory_district = models.ForeignKey(
+        "communes.District", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("địa bàn: huyện"),
+    )
+    first_year = models.PositiveIntegerField(_("từ năm"), null=True, blank=True)
+    last_year = models.PositiveIntegerField(_("đến năm"), null=True, blank=True)
+    is_default = models.BooleanField(_("chương trình mặc định"), default=False)
+    # The yearly calendar (MPS rules on the movement): window 16/11 of the year before → 15/11.
+    window_start = models.CharField(
+        _("đầu kỳ đánh giá (MM-DD, năm trước)"), max_length=5, default="11-16", validators=[validate_month_day]
+    )
+    window_end = models.CharField(
+        _("cuối kỳ đánh giá (MM-DD)"), max_length=5, default="11-15", validators=[validate_month_day]
+    )
+    commune_deadline = models.CharField(
+        _("hạn nộp của cấp xã (MM-DD)"), max_length=5, default="11-30", validators=[validate_month_day]
+    )
+    district_deadline = models.CharField(
+        _("hạn thẩm định của cấp huyện (MM-DD)"), max_length=5, default="12-15", validators=[validate_month_day]
+    )
+    history = HistoricalRecords(verbose_name=_("lịch sử chương trình"))
 
     class Meta:
         verbose_name = _("chương trình")
         verbose_name_plural = _("chương trình")
-        ordering = ["code"]
+        ordering = ["-is_default", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=models.Q(is_default=True),
+                                    name="programme_one_default"),
+        ]
 
     def __str__(self):
         return self.name
+
+    def commune_deadline_in(self, year: int) -> datetime.date:
+        return month_day_in(self.commune_deadline, year)
+
+    def district_deadline_in(self, year: int) -> datetime.date:
+        return month_day_in(self.district_deadline, year)
+
+    def covers_year(self, year: int) -> bool:
+        return (self.first_year is None or self.first_year <= year) and (self.last_year is None or year <= self.last_year)
 
 
 class CriteriaSetQuerySet(models.QuerySet):
@@ -250,8 +323,11 @@ class Transition(models.Model):
 
 
 class Registration(models.Model):
-    """A unit registered as a pilot (đăng ký xây dựng điểm) for a year."""
+    """A unit registered as a pilot (đăng ký xây dựng điểm) of a programme for a year."""
 
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("chương trình")
+    )
     unit = models.ForeignKey(
         "communes.Unit", on_delete=models.PROTECT, related_name="registrations", verbose_name=_("đơn vị")
     )
@@ -269,7 +345,7 @@ class Registration(models.Model):
         verbose_name_plural = _("đăng ký xây dựng điểm")
         ordering = ["-year", "unit__code"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "year"], name="registration_unique_unit_year"),
+            models.UniqueConstraint(fields=["programme", "unit", "year"], name="registration_unique_unit_year"),
             models.CheckConstraint(
                 condition=models.Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="registration_year_range"
             ),
@@ -301,6 +377,10 @@ class RecognitionQuerySet(models.QuerySet):
 
 
 class Recognition(models.Model):
+    # A model commune is not a model ward: a recognition belongs to one programme.
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="recognitions", verbose_name=_("chương trình")
+    )
     unit = models.ForeignKey(
         "communes.Unit", on_delete=models.PROTECT, related_name="recognitions", verbose_name=_("đơn vị")
     )
@@ -328,7 +408,9 @@ class Recognition(models.Model):
         verbose_name_plural = _("quyết định công nhận")
         ordering = ["-decision_date", "unit__code"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "level", "decision_number"], name="recognition_unique_decision"),
+            models.UniqueConstraint(
+                fields=["programme", "unit", "level", "decision_number"], name="recognition_unique_decision"
+            ),
             models.CheckConstraint(
                 condition=models.Q(revoked_on__isnull=True) | models.Q(revoked_on__gte=models.F("decision_date")),
                 name="recognition_revoked_after_decision",
@@ -356,8 +438,11 @@ class Band(models.TextChoices):
 
 
 class Target(models.Model):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="targets", verbose_name=_("chương trình")
+    )
     resolution = models.CharField(_("nghị quyết"), max_length=100)
-    key = models.SlugField(_("mã mục tiêu"), max_length=64, unique=True)
+    key = models.SlugField(_("mã mục tiêu"), max_length=64)
     deadline = models.DateField(_("thời hạn"))
     kind = models.CharField(_("loại mục tiêu"), max_length=32, choices=TargetKind.choices)
     level = models.PositiveSmallIntegerField(_("cấp công nhận"), choices=Level.choices, null=True, blank=True)
@@ -372,6 +457,7 @@ class Target(models.Model):
         verbose_name_plural = _("mục tiêu")
         ordering = ["deadline", "sort_order", "key"]
         constraints = [
+            models.UniqueConstraint(fields=["programme", "key"], name="target_unique_key"),
             models.CheckConstraint(
                 condition=~models.Q(kind="band") | ~models.Q(band=""), name="target_band_kind_has_band"
             ),

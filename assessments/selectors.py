@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from communes.lineage import predecessor_ids
 from communes.models import Unit
 
+from . import programmes
 from .models import (
     Assessment,
     CriterionResult,
@@ -24,16 +26,9 @@ from .models import (
     Transition,
 )
 
-# Commune reports go up before 30/11 (MPS rules on the movement).
-DEADLINE_DAY, DEADLINE_MONTH = 30, 11
-
 
 def current_year() -> int:
     return timezone.localdate().year
-
-
-def deadline_for(year: int) -> datetime.date:
-    return datetime.date(year, DEADLINE_MONTH, DEADLINE_DAY)
 
 
 def programme_unit_kinds() -> set[str]:
@@ -43,15 +38,48 @@ def programme_unit_kinds() -> set[str]:
     return kinds
 
 
+def programme_unit_ids(year: int | None = None) -> set[int]:
+    """Units some programme reads: every frame unit, and the units holding a frame place in `year`."""
+    year = year or current_year()
+    ids: set[int] = set()
+    for programme in programmes.programme_list():
+        frame = programmes.Frame.load(programme, year)
+        ids |= {u.id for u in frame.units} | frame.holder_ids()
+    return ids
+
+
 def eligible_unit_list(*, user) -> QuerySet[Unit]:
-    """Units in the user's scope that some programme applies to (xã, thị trấn)."""
-    return permissions.unit_list(user=user).filter(kind__in=programme_unit_kinds(), dissolved_on__isnull=True)
+    """Units in the user's scope that some programme reads (its frame, or today's holders)."""
+    return permissions.unit_list(user=user).filter(id__in=sorted(programme_unit_ids()))
+
+
+@dataclass
+class ProgrammeYear:
+    """One programme of an officer's unit this year: its assessment and its calendar."""
+
+    programme: Programme
+    assessment: Assessment | None
+    deadline: datetime.date
+
+    @property
+    def days_left(self) -> int:
+        return (self.deadline - timezone.localdate()).days
+
+
+def officer_programmes(*, unit: Unit, year: int, assessments: list[Assessment]) -> list[ProgrammeYear]:
+    out = []
+    for programme in programmes.programmes_for_unit(unit, year):
+        current = next((a for a in assessments if a.year == year and a.unit_id == unit.id
+                        and a.criteria_set.programme_id == programme.id), None)
+        out.append(ProgrammeYear(programme, current, programme.commune_deadline_in(year)))
+    return out
 
 
 def assessment_list_for_unit(*, user, unit: Unit) -> QuerySet[Assessment]:
-    return permissions.scoped(Assessment.objects.filter(unit=unit), user).select_related("criteria_set").order_by(
-        "-year"
-    )
+    """The unit's assessments and, read-only, those of the units it came from (§7)."""
+    units = [unit.id, *predecessor_ids([unit.id])]
+    return permissions.scoped(Assessment.objects.filter(unit_id__in=units), user).select_related(
+        "criteria_set__programme", "unit").order_by("-year", "unit__code")
 
 
 def assessment_get(*, user, pk: int) -> Assessment:
@@ -85,8 +113,9 @@ class UnitRow:
 
 
 def unit_status_table(*, user, year: int) -> list[UnitRow]:
-    """Every eligible unit of the user's scope with its assessment of `year` (two queries)."""
-    units = list(eligible_unit_list(user=user).order_by("district__code", "code"))
+    """Every unit of the user's scope assessed in `year` by some programme, with its assessment."""
+    units = list(permissions.unit_list(user=user).filter(id__in=sorted(year_unit_ids(year)))
+                 .order_by("district__code", "code"))
     assessments = {
         a.unit_id: a
         for a in permissions.scoped(Assessment.objects.filter(year=year), user).only(
@@ -94,6 +123,19 @@ def unit_status_table(*, user, year: int) -> list[UnitRow]:
         )
     }
     return [UnitRow(unit, assessments.get(unit.id)) for unit in units]
+
+
+def review_programmes(year: int) -> list[Programme]:
+    return [p for p in programmes.programme_list() if p.covers_year(year)]
+
+
+def year_unit_ids(year: int) -> set[int]:
+    """Units that some programme has assessed in `year`: the holders of its frame places then."""
+    ids: set[int] = set()
+    for programme in programmes.programme_list():
+        if programme.covers_year(year):
+            ids |= programmes.Frame.load(programme, year).holder_ids()
+    return ids
 
 
 def recognition_list(*, user) -> QuerySet[Recognition]:

@@ -68,15 +68,14 @@ def officer_home(request):
     unit = request.user.unit
     year = selectors.current_year()
     assessments = list(selectors.assessment_list_for_unit(user=request.user, unit=unit))
-    current = next((a for a in assessments if a.year == year), None)
-    deadline = selectors.deadline_for(year)
+    current = selectors.officer_programmes(unit=unit, year=year, assessments=assessments)
+    shown = {c.assessment.pk for c in current if c.assessment}
     return render(request, "assessments/officer_home.html", {
         "unit": unit,
         "year": year,
-        "deadline": deadline,
-        "days_left": (deadline - timezone.localdate()).days,
         "current": current,
-        "earlier": [a for a in assessments if a.year != year],
+        "in_force": unit.in_force_on(timezone.localdate()),
+        "earlier": [a for a in assessments if a.pk not in shown],
         "Status": Status,
     })
 
@@ -91,7 +90,8 @@ def assessment_start(request):
         return redirect("assessments:officer_home")
     try:
         assessment = services.assessment_get_or_create(
-            unit=request.user.unit, year=form.cleaned_data["year"], actor=request.user
+            unit=request.user.unit, year=form.cleaned_data["year"], actor=request.user,
+            programme=form.cleaned_data.get("programme") or None,
         )
     except services.DomainError as error:
         messages.error(request, str(error))
@@ -244,7 +244,8 @@ def reviewer_inbox(request):
         "years": list(reversed(services.year_range())),
         "counts": [(Status(s).label, s, n) for s, n in counts.items()],
         "not_started": sum(1 for row in rows if row.assessment is None),
-        "deadline": selectors.deadline_for(year),
+        "deadlines": [(p, p.commune_deadline_in(year), p.district_deadline_in(year))
+                      for p in selectors.review_programmes(year)],
         "Status": Status,
     })
 
@@ -340,6 +341,7 @@ def recognition_create(request):
                 unit=data["unit"], level=data["level"], decision_number=data["decision_number"],
                 decision_date=data["decision_date"], issued_by=data["issued_by"], actor=request.user,
                 scan=data.get("scan") or None, historical=data.get("historical", False),
+                programme=data["programme"].code if data.get("programme") else None,
             )
         except services.DomainError as error:
             form.add_error(None, str(error))
@@ -409,6 +411,7 @@ def registration_create(request):
             registration = services.registration_create(
                 unit=form.cleaned_data["unit"], year=form.cleaned_data["year"], actor=request.user,
                 note=form.cleaned_data["note"],
+                programme=form.cleaned_data["programme"].code if form.cleaned_data.get("programme") else None,
             )
         except services.DomainError as error:
             form.add_error(None, str(error))

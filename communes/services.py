@@ -84,10 +84,12 @@ def divisions_load(*, province_code: int = 17) -> LoadResult:
             result,
         )
         for w in d["wards"]:
+            # The dataset is the map before 1/7/2025: its units are those with no start date.
             _upsert(
                 Unit,
-                {"code": w["code"]},
+                {"code": w["code"], "valid_from": None},
                 {
+                    "province": province,
                     "district": district,
                     "name": w["name"],
                     "codename": w["codename"],

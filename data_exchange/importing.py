@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from assessments import programmes
 from assessments.models import (
     Assessment,
     CriteriaSet,
@@ -29,6 +30,7 @@ from assessments.models import (
     Status,
 )
 from assessments.services import LEVEL_CAPABILITY, recognition_rule_problem, year_range
+from communes.lineage import CodeBook, UnitCodeError
 from communes.models import Unit
 
 from .formats import FileFormatError, Table, normalise, read_table
@@ -54,6 +56,13 @@ LEVEL_WORDS = {
     "cấp xã": Level.COMMUNE, "cấp huyện": Level.DISTRICT, "cấp tỉnh": Level.PROVINCE,
 }
 STAGES = ("self", "verified")
+# Optional columns (§5): every format may name the programme by code; a backup also keeps returned
+# assessments (`status`) and revocations (`revoked_on`).
+OPTIONAL_COLUMNS = {
+    "assessments": ("programme", "status"),
+    "recognitions": ("programme", "revoked_on"),
+    "registrations": ("programme",),
+}
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -96,13 +105,14 @@ class ImportPlan:
 
     def summary(self) -> list[dict]:
         """Per district: how many rows create, update or leave unchanged an object. Sorted by district code."""
-        by_district: dict[int, dict] = {}
+        by_district: dict[tuple, dict] = {}
         for change in self.changes:
-            district = change.unit.district
-            entry = by_district.setdefault(
-                district.code, {"district": district, CREATED: 0, UPDATED: 0, UNCHANGED: 0})
+            # Units created after 1/7/2025 have no district: they are summed under their province.
+            area = change.unit.district or change.unit.province
+            key = (change.unit.district is None, area.code)
+            entry = by_district.setdefault(key, {"district": area, CREATED: 0, UPDATED: 0, UNCHANGED: 0})
             entry[change.action] += 1
-        return [by_district[code] for code in sorted(by_district)]
+        return [by_district[key] for key in sorted(by_district)]
 
     def totals(self) -> dict[str, int]:
         counts = Counter(change.action for change in self.changes)
@@ -146,45 +156,104 @@ def parse_int(value) -> int | None:
 
 
 class _Checker:
-    """Shared row checks: the unit (exists, in the programme, in scope) and the year."""
+    """Shared row checks: the unit (its code as of the row's date, in a programme, in scope) and the year.
+
+    GSO reuses codes (§7), so `commune_code` is resolved as of 31/12 of the row's year (recognitions:
+    as of the decision date); a code naming no unit in force then is an error naming its successors.
+    """
 
     def __init__(self, plan: ImportPlan, table: Table, user):
         self.plan, self.table, self.user = plan, table, user
-        self.programmes = list(Programme.objects.order_by("code"))
+        self.programmes = programmes.programme_list()
+        self.by_code = {p.code: p for p in self.programmes}
         codes = {parse_int(cells.get("commune_code")) for _row, cells in table.rows}
-        codes.discard(None)
-        self.units = {u.code: u for u in Unit.objects.filter(code__in=codes).select_related("district")}
+        self.book = CodeBook.load(codes)
+        self.units = {u.id: u for units in self.book.by_code.values() for u in units}
         if user is None:  # the command line without --user: the whole database
             self.scope_ids = None
         else:
-            self.scope_ids = set(permissions.unit_list(user=user).filter(code__in=codes).values_list("id", flat=True))
+            self.scope_ids = set(
+                permissions.unit_list(user=user, write=True).filter(id__in=list(self.units)).values_list("id", flat=True)
+            )
         self.years = year_range()
+        self._frames: dict[int, set[int]] = {}
+        self._holders: dict[tuple[int, int], set[int]] = {}
 
     def problem(self, row: int, column: str, reason: str) -> None:
         self.plan.problems.append(Problem(row, column, reason))
 
-    def programme(self, unit: Unit) -> Programme | None:
-        return next((p for p in self.programmes if unit.kind in p.unit_kinds), None)
+    def _frame_ids(self, programme: Programme) -> set[int]:
+        if programme.id not in self._frames:
+            self._frames[programme.id] = set(programmes.frame_units(programme).values_list("id", flat=True))
+        return self._frames[programme.id]
 
-    def unit(self, row: int, cells: dict) -> tuple[Unit, Programme] | None:
+    def _holder_ids(self, programme: Programme, year: int) -> set[int]:
+        key = (programme.id, year)
+        if key not in self._holders:
+            self._holders[key] = programmes.Frame.load(programme, year).holder_ids()
+        return self._holders[key]
+
+    def programmes_of(self, unit: Unit, year: int, *, frame_too: bool = False) -> list[Programme]:
+        """Programmes `unit` is in for `year` (the same rule as assessments.programmes, in bulk)."""
+        out = []
+        for p in self.programmes:
+            if not p.covers_year(year):
+                continue
+            if unit.id in self._holder_ids(p, year) or (frame_too and unit.id in self._frame_ids(p)):
+                out.append(p)
+        return out
+
+    def unit(self, row: int, cells: dict, *, day: datetime.date, year: int,
+             frame_too: bool = False) -> tuple[Unit, Programme] | None:
         raw = normalise(cells.get("commune_code"))
         if not raw:
             self.problem(row, "commune_code", _("thiếu mã đơn vị."))
             return None
-        unit = self.units.get(parse_int(raw))
-        if unit is None:
-            self.problem(row, "commune_code", _("không có đơn vị nào mã “%(code)s”.") % {"code": raw})
+        code = parse_int(raw)
+        if code is None:
+            self.problem(row, "commune_code", _("mã đơn vị “%(code)s” không hợp lệ.") % {"code": raw[:20]})
             return None
-        programme = self.programme(unit)
-        if programme is None:
-            self.problem(row, "commune_code", _("%(unit)s (mã %(code)s) không thuộc đối tượng của chương trình "
-                                                "(chỉ áp dụng cho xã, thị trấn).") % {"unit": unit, "code": unit.code})
+        try:
+            unit = self.book.resolve(code, day)
+        except UnitCodeError as exc:
+            self.problem(row, "commune_code", str(exc))
             return None
         if self.scope_ids is not None and unit.id not in self.scope_ids:
             self.problem(row, "commune_code", _("%(unit)s (mã %(code)s) nằm ngoài phạm vi quản lý của bạn.")
-                         % {"unit": unit, "code": unit.code})
+                         % {"unit": unit, "code": unit.code_text})
             return None
-        return unit, programme
+        candidates = self.programmes_of(unit, year, frame_too=frame_too)
+        named = normalise(cells.get("programme"))
+        if named:
+            programme = next((p for p in candidates if p.code == named), None)
+            if programme is None:
+                if named not in self.by_code:
+                    self.problem(row, "programme", _("không có chương trình mã “%(code)s”.") % {"code": named[:50]})
+                else:
+                    self.problem(row, "programme", _("%(unit)s (mã %(code)s) không thuộc chương trình “%(programme)s” "
+                                                     "năm %(year)s.") % {"unit": unit, "code": unit.code_text,
+                                                                         "programme": named, "year": year})
+                return None
+            return unit, programme
+        if len(candidates) == 1:
+            return unit, candidates[0]
+        if not candidates:
+            self.problem(row, "commune_code", _("%(unit)s (mã %(code)s) không thuộc đối tượng của chương trình nào "
+                                                "năm %(year)s.") % {"unit": unit, "code": unit.code_text, "year": year})
+        else:
+            self.problem(row, "programme", _("%(unit)s (mã %(code)s) thuộc nhiều chương trình năm %(year)s "
+                                             "(%(codes)s): thêm cột programme.")
+                         % {"unit": unit, "code": unit.code_text, "year": year,
+                            "codes": ", ".join(p.code for p in candidates)})
+        return None
+
+    def code_known(self, row: int, cells: dict) -> None:
+        """Without a usable date a code cannot be resolved; still say when it names no unit at all."""
+        raw = normalise(cells.get("commune_code"))
+        if not raw:
+            self.problem(row, "commune_code", _("thiếu mã đơn vị."))
+        elif parse_int(raw) not in self.book.by_code:
+            self.problem(row, "commune_code", _("không có đơn vị nào mã “%(code)s”.") % {"code": raw[:20]})
 
     def year(self, row: int, cells: dict, column: str = "year") -> int | None:
         raw = normalise(cells.get(column))
@@ -212,7 +281,7 @@ def _check_header(plan: ImportPlan, table: Table, kind: str) -> set[int]:
         match = CRITERION_COLUMN.match(key) if kind == "assessments" else None
         if match:
             numbers.add(int(match.group(1)))
-        elif key not in BASE_COLUMNS[kind]:
+        elif key not in BASE_COLUMNS[kind] and key not in OPTIONAL_COLUMNS[kind]:
             plan.problems.append(Problem(row, key, _("cột không thuộc mẫu nhập %(kind)s (các cột: %(columns)s).")
                                          % {"kind": kind, "columns": _columns_text(kind)}))
     for key in BASE_COLUMNS[kind]:
@@ -273,7 +342,7 @@ def _plan_assessments(checker: _Checker, rows, numbers: set[int]) -> None:
                      and (s.valid_to_year is None or s.valid_to_year >= year)), None)
 
     # Existing assessments of the units and years in the file, with their results when verified.
-    unit_ids = {u.id for u in checker.units.values()}
+    unit_ids = set(checker.units)
     years = {parse_int(cells.get("year")) for _row, cells in rows} - {None}
     existing: dict[tuple[int, int, int], Assessment] = {}
     for assessment in Assessment.objects.filter(unit_id__in=unit_ids, year__in=years).select_related("criteria_set"):
@@ -284,23 +353,34 @@ def _plan_assessments(checker: _Checker, rows, numbers: set[int]) -> None:
     ).values_list("assessment_id", "criterion__number", "self_result", "verified_result"):
         results[assessment_id][number] = (self_result, verified_result)
 
-    seen: dict[tuple[int, int], int] = {}
+    seen: dict[tuple[int, int, int], int] = {}
     for row, cells in rows:
-        found = checker.unit(row, cells)
         year = checker.year(row, cells)
+        if year is None:
+            checker.code_known(row, cells)
+        found = checker.unit(row, cells, day=datetime.date(year, 12, 31), year=year) if year is not None else None
         stage = _key(normalise(cells.get("stage")))
         if stage not in STAGES:
             checker.problem(row, "stage", _("giai đoạn “%(value)s” không hợp lệ (chỉ nhận self hoặc verified).")
                             % {"value": normalise(cells.get("stage"))})
             stage = None
+        returned = _key(normalise(cells.get("status")))
+        if returned not in ("", "returned"):
+            checker.problem(row, "status", _("trạng thái “%(value)s” không hợp lệ (để trống hoặc returned).")
+                            % {"value": normalise(cells.get("status"))[:20]})
+            stage = None
+        elif returned and stage == "verified":
+            checker.problem(row, "status", _("dòng đã thẩm định (verified) không thể có trạng thái returned."))
+            stage = None
+        returned = bool(returned)
         if found is None or year is None:
             continue
         unit, programme = found
-        if (unit.id, year) in seen:
+        if (unit.id, year, programme.id) in seen:
             checker.problem(row, "commune_code", _("%(unit)s năm %(year)s đã có ở dòng %(first)s.")
-                            % {"unit": unit, "year": year, "first": seen[(unit.id, year)]})
+                            % {"unit": unit, "year": year, "first": seen[(unit.id, year, programme.id)]})
             continue
-        seen[(unit.id, year)] = row
+        seen[(unit.id, year, programme.id)] = row
         assessment = existing.get((unit.id, year, programme.id))
         criteria_set = sets_by_id[assessment.criteria_set_id] if assessment else set_in_force(programme, year)
         if criteria_set is None:
@@ -340,12 +420,14 @@ def _plan_assessments(checker: _Checker, rows, numbers: set[int]) -> None:
                 action = UNCHANGED
             else:
                 column = 0 if stage == "self" else 1
-                same = assessment.status == (Status.SUBMITTED if stage == "self" else Status.VERIFIED) and all(
+                wanted_status = Status.VERIFIED if stage == "verified" else (
+                    Status.RETURNED if returned else Status.SUBMITTED)
+                same = assessment.status == wanted_status and all(
                     stored.get(n, ("", ""))[column] == v for n, v in values.items())
                 action = UNCHANGED if same else UPDATED
         plan.changes.append(Change(row, action, unit, {
-            "year": year, "stage": stage, "results": values, "criteria_set": criteria_set,
-            "criterion_ids": {n: c.id for n, c in wanted.items()}, "assessment": assessment,
+            "year": year, "stage": stage, "results": values, "criteria_set": criteria_set, "programme": programme,
+            "criterion_ids": {n: c.id for n, c in wanted.items()}, "assessment": assessment, "returned": returned,
         }))
 
 
@@ -358,11 +440,10 @@ def _plan_recognitions(checker: _Checker, rows, numbers) -> None:
     parsed = []
     seen: dict[tuple[int, int, str], int] = {}
     existing = {
-        (r.unit_id, r.level, r.decision_number): r
-        for r in Recognition.objects.filter(unit__code__in=list(checker.units))
+        (r.programme_id, r.unit_id, r.level, r.decision_number): r
+        for r in Recognition.objects.filter(unit_id__in=list(checker.units))
     }
     for row, cells in rows:
-        found = checker.unit(row, cells)
         raw_level = normalise(cells.get("level"))
         level = LEVEL_WORDS.get(_key(raw_level))
         if level is None:
@@ -392,39 +473,64 @@ def _plan_recognitions(checker: _Checker, rows, numbers) -> None:
         elif len(issued_by) > 255:
             checker.problem(row, "issued_by", _("tên cơ quan ban hành dài quá 255 ký tự."))
             issued_by = ""
+        raw_revoked = normalise(cells.get("revoked_on"))
+        revoked_on = parse_date(raw_revoked) if raw_revoked else None
+        if raw_revoked and revoked_on is None:
+            checker.problem(row, "revoked_on", _("ngày “%(value)s” không đúng dạng YYYY-MM-DD hoặc DD/MM/YYYY.")
+                            % {"value": raw_revoked[:20]})
+            day = None
+        elif revoked_on and day and not day <= revoked_on <= today:
+            checker.problem(row, "revoked_on", _("ngày thu hồi phải từ ngày ký quyết định đến hôm nay."))
+            day = None
+        if day is None:
+            checker.code_known(row, cells)
+        found = checker.unit(row, cells, day=day, year=day.year, frame_too=True) if day is not None else None
         if found is None or level is None or not number or day is None or not issued_by:
             continue
-        unit = found[0]
-        key = (unit.id, level, number)
+        unit, programme = found
+        key = (programme.id, unit.id, level, number)
         if key in seen:
             checker.problem(row, "decision_number", _("quyết định này của %(unit)s đã có ở dòng %(first)s.")
                             % {"unit": unit, "first": seen[key]})
             continue
         seen[key] = row
-        parsed.append((row, unit, level, number, day, issued_by))
+        parsed.append((row, unit, level, number, day, issued_by, programme, revoked_on))
 
     # Lower levels first: a district decision may rest on a commune decision accepted from this same file.
-    in_file = defaultdict(list)  # (unit id, level) → dates of accepted decisions in this file
-    for row, unit, level, number, day, issued_by in sorted(parsed, key=lambda p: (p[2], p[0])):
-        stored = existing.get((unit.id, level, number))
+    in_file = defaultdict(list)  # (programme id, unit id, level) → dates of accepted decisions in this file
+    for row, unit, level, number, day, issued_by, programme, revoked_on in sorted(parsed, key=lambda p: (p[2], p[0])):
+        stored = existing.get((programme.id, unit.id, level, number))
         if stored is not None:
             if (stored.decision_date, stored.issued_by) != (day, issued_by):
                 checker.problem(row, "decision_number", _("quyết định số %(number)s của %(unit)s đã được ghi nhận "
                                                           "với ngày ký hoặc cơ quan ban hành khác.")
                                 % {"number": number, "unit": unit})
                 continue
-            in_file[(unit.id, level)].append(day)
-            plan.changes.append(Change(row, UNCHANGED, unit, {}))
+            if stored.revoked_on and stored.revoked_on != revoked_on:
+                checker.problem(row, "revoked_on", _("quyết định số %(number)s của %(unit)s đã bị thu hồi ngày "
+                                                     "%(day)s; tệp nhập không thể thay đổi việc thu hồi.")
+                                % {"number": number, "unit": unit, "day": stored.revoked_on.strftime("%d/%m/%Y")})
+                continue
+            in_file[(programme.id, unit.id, level)].append(day)
+            if revoked_on and not stored.revoked_on:
+                plan.changes.append(Change(row, UPDATED, unit, {"recognition": stored, "revoked_on": revoked_on}))
+            else:
+                plan.changes.append(Change(row, UNCHANGED, unit, {}))
             continue
-        rule = recognition_rule_problem(unit=unit, level=level, decision_date=day)
-        if rule and level != Level.COMMUNE and any(d <= day for d in in_file[(unit.id, level - 1)]):
+        rule = recognition_rule_problem(unit=unit, level=level, decision_date=day, programme=programme)
+        lower = Level.COMMUNE if level == Level.DISTRICT or unit.district_id is None else Level.DISTRICT
+        district_ok = level != Level.DISTRICT or (unit.district is not None and unit.district.in_force_on(day))
+        if rule and level != Level.COMMUNE and district_ok and any(
+            d <= day for d in in_file[(programme.id, unit.id, lower)]
+        ):
             rule = None  # the lower-level decision is earlier in this same file
         if rule:
             checker.problem(row, "level", rule)
             continue
-        in_file[(unit.id, level)].append(day)
+        in_file[(programme.id, unit.id, level)].append(day)
         plan.changes.append(Change(row, CREATED, unit, {
-            "level": level, "decision_number": number, "decision_date": day, "issued_by": issued_by}))
+            "programme": programme, "level": level, "decision_number": number, "decision_date": day,
+            "issued_by": issued_by, "revoked_on": revoked_on}))
 
 
 # ---------------------------------------------------------------- registrations
@@ -432,19 +538,23 @@ def _plan_recognitions(checker: _Checker, rows, numbers) -> None:
 
 def _plan_registrations(checker: _Checker, rows, numbers) -> None:
     plan = checker.plan
-    existing = set(Registration.objects.filter(unit__code__in=list(checker.units)).values_list("unit_id", "year"))
-    seen: dict[tuple[int, int], int] = {}
+    existing = set(Registration.objects.filter(unit_id__in=list(checker.units))
+                   .values_list("programme_id", "unit_id", "year"))
+    seen: dict[tuple[int, int, int], int] = {}
     for row, cells in rows:
-        found = checker.unit(row, cells)
         year = checker.year(row, cells)
+        if year is None:
+            checker.code_known(row, cells)
+        found = checker.unit(row, cells, day=datetime.date(year, 12, 31), year=year) if year is not None else None
         if found is None or year is None:
             continue
-        unit = found[0]
-        if (unit.id, year) in seen:
+        unit, programme = found
+        key = (programme.id, unit.id, year)
+        if key in seen:
             checker.problem(row, "commune_code", _("%(unit)s năm %(year)s đã có ở dòng %(first)s.")
-                            % {"unit": unit, "year": year, "first": seen[(unit.id, year)]})
+                            % {"unit": unit, "year": year, "first": seen[key]})
             continue
-        seen[(unit.id, year)] = row
-        action = UNCHANGED if (unit.id, year) in existing else CREATED
-        plan.changes.append(Change(row, action, unit, {"year": year}))
+        seen[key] = row
+        action = UNCHANGED if key in existing else CREATED
+        plan.changes.append(Change(row, action, unit, {"year": year, "programme": programme}))
 

@@ -14,6 +14,7 @@ from assessments.models import (
     LEVEL_KEYS,
     Assessment,
     CriteriaSet,
+    Criterion,
     CriterionResult,
     Level,
     Recognition,
@@ -21,7 +22,7 @@ from assessments.models import (
     Result,
     Status,
 )
-from assessments.selectors import programme_unit_kinds
+from assessments.programmes import programme_default, units_in_programmes
 from communes.models import Unit
 
 from .formats import write_table, write_template
@@ -42,44 +43,47 @@ def assessment_export(*, user=None, year: int | None = None) -> tuple[list[str],
     if year is not None:
         assessments = assessments.filter(year=year)
     assessments = list(assessments.select_related("unit").order_by("year", "unit__code").values_list(
-        "id", "unit__code", "year", "status"))
+        "id", "unit__code", "year", "status", "criteria_set__programme__code"))
     results: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
     for assessment_id, number, self_result, verified_result in CriterionResult.objects.filter(
         assessment_id__in=[a[0] for a in assessments]
     ).values_list("assessment_id", "criterion__number", "self_result", "verified_result").iterator(chunk_size=5000):
         results[assessment_id][number] = (self_result, verified_result)
     width = max((max(r, default=0) for r in results.values()), default=0)
-    columns = list(BASE_COLUMNS["assessments"]) + [f"c{n}" for n in range(1, width + 1)]
+    columns = list(BASE_COLUMNS["assessments"]) + [f"c{n}" for n in range(1, width + 1)] + ["programme", "status"]
     rows = []
-    for assessment_id, code, year_, status in assessments:
+    for assessment_id, code, year_, status, programme in assessments:
         verified = status == Status.VERIFIED
         by_number = results[assessment_id]
         rows.append([str(code), str(year_), "verified" if verified else "self"] + [
             VALUE[by_number[n][1 if verified else 0]] if n in by_number else "" for n in range(1, width + 1)
-        ])
+        ] + [programme, "returned" if status == Status.RETURNED else ""])
     return columns, rows
 
 
 def recognition_export(*, user=None, year: int | None = None) -> tuple[list[str], list[list]]:
-    """Recognitions in force (not revoked): the §5 format has no column for a revocation."""
-    recognitions = _scoped(Recognition.objects.filter(revoked_on__isnull=True), user)
+    """Every recognition, with its revocation date (the optional trailing `revoked_on` column of §5)."""
+    recognitions = _scoped(Recognition.objects.all(), user)
     if year is not None:
         recognitions = recognitions.filter(decision_date__year=year)
     rows = [
-        [str(code), LEVEL_KEYS[Level(level)], number, day.isoformat(), issued_by]
-        for code, level, number, day, issued_by in recognitions.order_by("decision_date", "level", "unit__code")
-        .values_list("unit__code", "level", "decision_number", "decision_date", "issued_by")
+        [str(code), LEVEL_KEYS[Level(level)], number, day.isoformat(), issued_by, programme,
+         revoked.isoformat() if revoked else ""]
+        for code, level, number, day, issued_by, programme, revoked in recognitions.order_by(
+            "decision_date", "level", "unit__code")
+        .values_list("unit__code", "level", "decision_number", "decision_date", "issued_by", "programme__code",
+                     "revoked_on")
     ]
-    return list(BASE_COLUMNS["recognitions"]), rows
+    return list(BASE_COLUMNS["recognitions"]) + ["programme", "revoked_on"], rows
 
 
 def registration_export(*, user=None, year: int | None = None) -> tuple[list[str], list[list]]:
     registrations = _scoped(Registration.objects.all(), user)
     if year is not None:
         registrations = registrations.filter(year=year)
-    rows = [[str(code), str(y)] for code, y in registrations.order_by("year", "unit__code").values_list(
-        "unit__code", "year")]
-    return list(BASE_COLUMNS["registrations"]), rows
+    rows = [[str(code), str(y), programme] for code, y, programme in registrations.order_by(
+        "year", "unit__code").values_list("unit__code", "year", "programme__code")]
+    return list(BASE_COLUMNS["registrations"]) + ["programme"], rows
 
 
 EXPORTS = {"assessments": assessment_export, "recognitions": recognition_export,
@@ -94,16 +98,25 @@ def export_file(*, kind: str, fmt: str, user=None, year: int | None = None) -> b
 # ---------------------------------------------------------------- templates
 
 
-def template_units(*, user, year: int):
-    """The units a template lists: in the user's scope, in a programme, existing during `year`."""
-    units = Unit.objects.select_related("district").filter(kind__in=programme_unit_kinds()).existing_in(year)
-    return list(_scoped(units, user, unit_path="").order_by("district__code", "code"))
+def template_units(*, user, year: int) -> list[tuple[Unit, str]]:
+    """The (unit, programme code) lines a template lists: units in the user's scope holding a frame
+    place of a programme in `year` (in force on 31/12), once per programme."""
+    membership = units_in_programmes(None, year)
+    units = _scoped(Unit.objects.select_related("district").filter(id__in=sorted(membership)), user, unit_path="")
+    return [(u, p.code) for u in units.order_by("district__code", "code") for p in membership[u.id]]
 
 
 def criteria_for_template(year: int):
-    """The criteria of the newest set in force in `year` (the commune programme)."""
-    criteria_set = CriteriaSet.objects.in_force(year).order_by("programme__code", "-version").first()
-    return list(criteria_set.criteria.order_by("number")) if criteria_set else []
+    """The criteria of the newest set in force in `year` of the default programme (with the widest
+    set's count, so every programme's rows fit)."""
+    default = programme_default()
+    sets = list(CriteriaSet.objects.in_force(year).order_by("-version").prefetch_related("criteria"))
+    chosen = next((s for s in sets if default and s.programme_id == default.id), sets[0] if sets else None)
+    if chosen is None:
+        return []
+    criteria = list(chosen.criteria.order_by("number"))
+    width = max(s.criteria.count() for s in sets)
+    return criteria + [Criterion(number=n, title="") for n in range(len(criteria) + 1, width + 1)]
 
 
 def template_file(*, kind: str, user, year: int) -> bytes:
@@ -114,27 +127,29 @@ def template_file(*, kind: str, user, year: int) -> bytes:
     units = template_units(user=user, year=year)
     name_label = _("Tên đơn vị (không nhập)")
     code_label = _("Mã đơn vị (mã GSO)")
+    programme_label = _("Mã chương trình")
     validations = []
     if kind == "assessments":
         criteria = criteria_for_template(year)
-        columns = ["commune_code", "", "year", "stage"] + [f"c{c.number}" for c in criteria]
+        columns = ["commune_code", "", "year", "stage"] + [f"c{c.number}" for c in criteria] + ["programme"]
         labels = [code_label, name_label, _("Năm"), _("Giai đoạn: self = tự đánh giá, verified = đã thẩm định")] + [
-            _("TC %(number)s. %(title)s") % {"number": c.number, "title": c.title} for c in criteria]
-        rows = [[u.code, u.name, year, ""] + [""] * len(criteria) for u in units]
+            _("TC %(number)s. %(title)s") % {"number": c.number, "title": c.title} for c in criteria] + [
+            programme_label]
+        rows = [[u.code, u.name, year, ""] + [""] * len(criteria) + [p] for u, p in units]
         validations = [('"self,verified"', 4, 4)]
         if criteria:
             validations.append(('"1,0"', 5, 4 + len(criteria)))
     elif kind == "recognitions":
-        columns = ["commune_code", "", "level", "decision_number", "decision_date", "issued_by"]
+        columns = ["commune_code", "", "level", "decision_number", "decision_date", "issued_by", "programme"]
         labels = [code_label, name_label, _("Cấp công nhận: commune = cấp xã, district = cấp huyện, province = cấp tỉnh"),
-                  _("Số quyết định"), _("Ngày ký (DD/MM/YYYY)"), _("Cơ quan ban hành")]
-        rows = [[u.code, u.name, "", "", "", ""] for u in units]
+                  _("Số quyết định"), _("Ngày ký (DD/MM/YYYY)"), _("Cơ quan ban hành"), programme_label]
+        rows = [[u.code, u.name, "", "", "", "", p] for u, p in units]
         validations = [('"commune,district,province"', 3, 3)]
     else:
-        columns = ["commune_code", "", "year"]
+        columns = ["commune_code", "", "year", "programme"]
         labels = [code_label, name_label, _("Năm đăng ký xây dựng điểm (ghi %(year)s ở các đơn vị đăng ký)")
-                  % {"year": year}]
-        rows = [[u.code, u.name, ""] for u in units]
+                  % {"year": year}, programme_label]
+        rows = [[u.code, u.name, "", p] for u, p in units]
     return write_template(columns, rows, labels=labels, sheet_title=kind, validations=validations)
 
 

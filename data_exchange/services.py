@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts import permissions
 from assessments.models import Assessment, CriterionResult, Recognition, Registration, Result, Status, Transition
-from assessments.services import assessment_record
+from assessments.services import assessment_mark_returned, assessment_record, recognition_record_revocation
 
 from .importing import CREATED, UPDATED, ImportPlan, Problem, build_plan
 from .models import PendingImport
@@ -69,7 +69,7 @@ def data_import(*, kind: str, name: str, data: bytes, actor=None) -> ImportPlan:
 def _apply_assessments(plan: ImportPlan, actor, reason: str) -> None:
     now = timezone.now()
     new = [c for c in plan.changes if c.action == CREATED]
-    assessments = []
+    assessments, returned = [], []
     for change in new:
         verified = change.data["stage"] == "verified"
         met = sum(1 for v in change.data["results"].values() if v == Result.MET)
@@ -93,16 +93,20 @@ def _apply_assessments(plan: ImportPlan, actor, reason: str) -> None:
             assessment_id=assessment.pk, from_status=Status.DRAFT, to_status=assessment.status,
             actor=actor, reason=reason,
         ))
+        if change.data["returned"]:
+            returned.append(assessment)
     _insert_rows(CriterionResult, ["assessment", "criterion", "self_result", "verified_result", "note",
                                    "reviewer_comment"], results)
     _history_from_rows(CriterionResult, "assessment_id", [a.pk for a in created], actor=actor, reason=reason)
     Transition.objects.bulk_create(transitions, batch_size=BATCH)
+    for assessment in returned:  # a backup's returned assessments come back returned (few rows)
+        assessment_mark_returned(assessment=assessment, actor=actor, reason=reason)
     for change in plan.changes:
         if change.action == UPDATED:
             assessment_record(
                 unit=change.unit, year=change.data["year"], stage=change.data["stage"],
                 results=change.data["results"], actor=actor, reason=reason,
-                criteria_set=change.data["criteria_set"],
+                criteria_set=change.data["criteria_set"], returned=change.data["returned"],
             )
 
 
@@ -161,15 +165,21 @@ def _history_from_rows(model, column: str, values: list, *, actor, reason: str) 
 
 def _apply_recognitions(plan: ImportPlan, actor, reason: str) -> None:
     recognitions = [
-        Recognition(unit=c.unit, recorded_by=actor, **c.data) for c in plan.changes if c.action == CREATED
+        Recognition(unit=c.unit, recorded_by=actor, revoke_reason=reason if c.data["revoked_on"] else "", **c.data)
+        for c in plan.changes if c.action == CREATED
     ]
     bulk_create_with_history(recognitions, Recognition, batch_size=BATCH, default_user=actor,
                              default_change_reason=reason)
+    for change in plan.changes:
+        if change.action == UPDATED:
+            recognition_record_revocation(recognition=change.data["recognition"], revoked_on=change.data["revoked_on"],
+                                          actor=actor, reason=reason)
 
 
 def _apply_registrations(plan: ImportPlan, actor, reason: str) -> None:
     registrations = [
-        Registration(unit=c.unit, year=c.data["year"], created_by=actor, note=reason[:255])
+        Registration(programme=c.data["programme"], unit=c.unit, year=c.data["year"], created_by=actor,
+                     note=reason[:255])
         for c in plan.changes if c.action == CREATED
     ]
     bulk_create_with_history(registrations, Registration, batch_size=BATCH, default_user=actor,

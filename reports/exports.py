@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from assessments.models import Band
 
 from . import selectors
-from .progress import BAND_KEYS, LEVEL_NAMES, build_report, programme_get
+from .progress import BAND_KEYS, LEVEL_NAMES, build_report
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -43,7 +43,8 @@ def met_label(met: bool) -> str:
 
 def unit_table_header() -> list[str]:
     return [
-        _("Mã đơn vị"), _("Tên đơn vị"), _("Mã huyện"), _("Huyện"), _("Nhóm kết quả"), _("Số tiêu chí đạt"),
+        _("Mã đơn vị"), _("Tên đơn vị"), _("Mã huyện"), _("Huyện"), _("Đơn vị hiện nay (mã)"), _("Đơn vị hiện nay"),
+        _("Nhóm kết quả"), _("Số tiêu chí đạt"),
         _("Tự đánh giá đạt"), _("Thẩm định đạt"), _("Trạng thái"), _("Cấp công nhận cao nhất"),
         _("Số quyết định"), _("Ngày ký"),
     ]
@@ -51,7 +52,8 @@ def unit_table_header() -> list[str]:
 
 def unit_table_row(r: dict) -> list:
     return [
-        str(r["code"]), r["name"], str(r["district__code"]), r["district__name"], str(r["band_label"]),
+        str(r["code"]), r["name"], str(r["district__code"] or ""), r["district__name"],
+        str(r["holder_code"] or ""), r["holder_name"], str(r["band_label"]),
         r["met"], r["self_met"], r["verified_met"], str(r["status_label"]), str(r["level_label"]),
         r["decision_number"] or "", r["decision_date"].strftime("%d/%m/%Y") if r["decision_date"] else "",
     ]
@@ -100,13 +102,12 @@ def report_xlsx(report: dict, units: list[dict], matrix) -> bytes:
         for cell in row:
             cell.alignment = WRAP
     last = ws.max_row + 2
-    ws.cell(row=last, column=3, value=_(
-        "Các mục tiêu năm 2025 theo nhóm là loại trừ nhau: 20 + 30 + 50 + 31 = 131 xã, thị trấn, cộng 3 xã được "
-        "công nhận cấp huyện – không phải 139. Một nhóm đạt khi số đơn vị ở nhóm đó hoặc nhóm cao hơn đạt "
-        "tổng chỉ tiêu cộng dồn."
-    )).alignment = WRAP
-    ws.cell(row=last + 1, column=3, value=_("Năm báo cáo %(year)s – %(figures)s") % {
-        "year": report["year"], "figures": figures_label(report.get("figures", "official"))})
+    if report.get("note"):
+        ws.cell(row=last, column=3, value=report["note"]).alignment = WRAP
+    ws.cell(row=last + 1, column=3, value=_("%(programme)s – năm báo cáo %(year)s – %(figures)s – %(total)s đơn vị "
+                                             "trong phạm vi") % {
+        "programme": report["programme"]["name"], "year": report["year"],
+        "figures": figures_label(report.get("figures", "official")), "total": report["units_total"]})
 
     _sheet(
         wb, _("Nhóm kết quả"), [_("Nhóm kết quả"), _("Số liệu chính thức"), _("Số liệu sơ bộ")],
@@ -127,7 +128,7 @@ def report_xlsx(report: dict, units: list[dict], matrix) -> bytes:
         [10, 24, 10, 14, 14, 14, 16, 14, 14, 12, 12, 14],
     )
     _sheet(wb, _("Đơn vị"), unit_table_header(), [unit_table_row(r) for r in units],
-           [10, 22, 10, 22, 24, 10, 10, 10, 14, 16, 18, 12])
+           [10, 22, 10, 22, 12, 22, 24, 10, 10, 10, 14, 16, 18, 12])
     _sheet(
         wb, _("Tiêu chí"), [_("Tiêu chí số"), _("Tên tiêu chí"), _("Số đơn vị đạt"), _("Số đánh giá"), _("Tỷ lệ đạt (%)")],
         [[c["number"], c["title"], c["met"], c["assessed"],
@@ -157,9 +158,8 @@ def report_xlsx(report: dict, units: list[dict], matrix) -> bytes:
     return buf.getvalue()
 
 
-def xlsx_for(*, year: int, province_code: int, figures: str = "official") -> bytes:
-    """The whole workbook for a year (a constant number of queries)."""
-    programme = programme_get()
-    report = build_report(year=year, province_code=province_code, figures=figures)
-    matrix = selectors.matrix(year=year, province_code=province_code, programme=programme, figures=figures)
+def xlsx_for(*, year: int, programme, figures: str = "official") -> bytes:
+    """The whole workbook for a programme and year (a constant number of queries)."""
+    report = build_report(year=year, programme=programme, figures=figures)
+    matrix = selectors.matrix(year=year, programme=programme, figures=figures)
     return report_xlsx(report, [u for u, _cells in matrix.rows], matrix)

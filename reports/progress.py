@@ -1,37 +1,33 @@
-"""Progress against Resolution 12/NQ-TU: the numbers of DESIGN §2 "Reading the targets" and §5.
+"""Progress against a programme's targets: the numbers of DESIGN §2 "Reading the targets", §5 and §7.
 
 The reading, implemented exactly (people take these numbers into meetings):
 
-* **Scope** for a report "as of year Y": the units of the province whose kind is in the
-  programme's ``unit_kinds`` (xã + thị trấn) and that existed in Y (``Unit.objects.existing_in``).
-* **Band**: each unit is in exactly one band, the first that matches —
-  ``recognized`` (holds a recognition at any level dated ≤ 31/12/Y and not revoked by then,
-  ``Recognition.objects.held_on``) · ``13+`` (verified assessment of Y with
-  ``verified_met_count`` ≥ 13) · ``10-12`` · ``9`` · ``0-8`` · ``not_assessed``.
-  *Preliminary* figures are the same, except that a unit without a verified assessment uses the
+* **Frame**: the units of the programme's kinds in its territory in force on the resolution date
+  (139 xã + thị trấn for 12/NQ-TU), whatever the year of the report (`assessments.programmes`).
+* **Holder**: for year Y each frame unit is held by itself if in force on 31/12/Y, else by its
+  (primary) successor in force then. A merged commune holding three frame units counts three times.
+* **Band**: each frame unit is in exactly one band, the first that matches —
+  ``recognized`` (it, before it ended, or its holder holds a non-revoked recognition of this
+  programme at any level dated ≤ 31/12/Y) · ``13+`` (its holder's verified assessment of Y in this
+  programme with ``verified_met_count`` ≥ 13) · ``10-12`` · ``9`` · ``0-8`` · ``not_assessed``.
+  *Preliminary* figures are the same, except that a holder without a verified assessment uses the
   ``self_met_count`` of its submitted or returned self-assessment (drafts never count).
-* **Targets** come from the Target table. A target with deadline D is evaluated as of
-  31/12 of min(Y, D.year): the units existing then, the assessments of that year and the
-  recognitions held on that day.
+* **Targets** (the programme's own): a target with deadline D is evaluated as of min(31/12/Y, D).
 
-  - ``recognized``: units whose highest held level ≥ the target's level.
-  - The 2025 **tiers** (same deadline: recognised at commune level, ``13+``, ``10-12``, ``9``)
-    are exclusive. Tier order recognised > 13+ > 10-12 > 9; ``cumulative_target`` is the sum of
-    the numbers of this tier and the higher ones with the same deadline, ``cumulative_actual``
-    the units in this tier or a higher one; ``met`` = cumulative_actual ≥ cumulative_target.
-    ``actual`` is the units in exactly this tier. The tiers add up to 131 (+ 3 at district
-    level), not 139.
-  - ``pilot_recognized`` (2022): units registered as pilots in any year ≤ D.year that hold a
-    recognition at the target's level or higher.
-  - ``per_district`` (2030): ``actual`` = districts (with units in scope) having at least
-    ``number`` units recognised at the target's level or higher; ``target`` = the number of
-    those districts; met when all have.
-  - For every other target ``cumulative_*`` equal ``target``/``actual`` and met = actual ≥ target.
-* ``districts`` and ``criteria`` use the figures of year Y (official: verified assessments
-  only); ``recognized`` counts units by their HIGHEST level held on 31/12/Y.
+  - ``recognized``: frame units whose highest held level ≥ the target's level.
+  - The **tiers** of one deadline (recognised at commune level, ``13+``, ``10-12``, ``9``) are
+    exclusive; ``cumulative_target`` is the sum of this tier's number and the higher ones',
+    ``cumulative_actual`` the units in this tier or a higher one; met = cumulative_actual ≥
+    cumulative_target. ``actual`` is the units in exactly this tier.
+  - ``pilot_recognized``: frame units registered as pilots (themselves or their holder) in any
+    year ≤ D's year that hold a recognition at the target's level or higher.
+  - ``per_district``: ``actual`` = frame districts having ≥ ``number`` units recognised at the
+    target's level or higher; ``target`` = the number of frame districts; met when all have.
+  - A target with nothing in its frame (no unit, no district) is never met.
+* ``districts`` are the frame's districts; ``criteria`` counts the holders' assessments of Y.
 
-Everything is aggregated in SQL on the cached ``verified_met_count``/``self_met_count``: one
-grouped query per evaluation year, never one query per unit.
+Everything is read with a constant number of queries, whatever the number of units: the frame
+and its lineage, one grouped query for the holders and one for the frame units' own decisions.
 """
 
 from __future__ import annotations
@@ -40,12 +36,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     IntegerField,
     Max,
     OuterRef,
@@ -56,6 +50,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments.models import (
     LEVEL_KEYS,
@@ -71,9 +67,9 @@ from assessments.models import (
     Target,
     TargetKind,
 )
+from assessments.programmes import Frame, programme_get
 from communes.models import Unit
 
-PROGRAMME_CODE = "commune_model"
 OFFICIAL, PRELIMINARY = "official", "preliminary"
 FIGURES = (OFFICIAL, PRELIMINARY)
 PRELIMINARY_STATUSES = (Status.SUBMITTED, Status.RETURNED)
@@ -86,13 +82,14 @@ BAND_RANK = {str(band): rank for rank, band in enumerate(BAND_ORDER)}
 BAND_KEYS = tuple(str(b) for b in BAND_ORDER)
 LEVEL_NAMES = tuple(LEVEL_KEYS[level] for level in (Level.COMMUNE, Level.DISTRICT, Level.PROVINCE))
 
+__all__ = ["programme_get"]  # re-exported: views and commands take the programme from here
+
 
 def year_end(year: int) -> datetime.date:
     return datetime.date(year, 12, 31)
 
 
 def band_for(held_level: int | None, met: int | None) -> str:
-    """The band of one unit (used where a single unit is shown; reports group in SQL)."""
     if held_level:
         return Band.RECOGNIZED.value
     if met is None:
@@ -109,50 +106,120 @@ def band_expression(held: str = "held_level", met: str = "met") -> Case:
     return Case(*whens, default=Value(Band.NOT_ASSESSED.value), output_field=CharField())
 
 
-def programme_get() -> Programme | None:
-    """The commune programme the resolution is about (xã + thị trấn)."""
-    return Programme.objects.filter(code=PROGRAMME_CODE).first() or Programme.objects.order_by("code").first()
-
-
-def default_province_code() -> int:
-    return settings.PORTAL_PROVINCE_CODE
-
-
-def scope_units(*, year: int, province_code: int, programme: Programme | None) -> QuerySet[Unit]:
-    kinds = list(programme.unit_kinds or []) if programme else []
-    return Unit.objects.existing_in(year).filter(district__province__code=province_code, kind__in=kinds)
-
-
-def annotate_units(qs: QuerySet[Unit], *, year: int, programme: Programme | None, figures: str = OFFICIAL):
-    """Add held_level (highest level held on 31/12/year), met (count used) and band to units."""
-    held = (
-        Recognition.objects.held_on(year_end(year)).filter(unit=OuterRef("pk")).order_by("-level").values("level")[:1]
-    )
+def annotate_units(qs: QuerySet[Unit], *, year: int, programme: Programme, figures: str = OFFICIAL,
+                   day: datetime.date | None = None):
+    """Add held_level (highest level of this programme held on `day`, default 31/12/year), met
+    (the count used), the latest assessment's status and counts, and the decision held."""
+    day = day or year_end(year)
+    recognitions = Recognition.objects.held_on(day).filter(unit=OuterRef("pk"), programme=programme)
+    held = recognitions.order_by("-level", "-decision_date")
     assessments = Assessment.objects.filter(unit=OuterRef("pk"), year=year, criteria_set__programme=programme)
     verified = assessments.filter(status=Status.VERIFIED).order_by("-verified_met_count").values("verified_met_count")
     met = Subquery(verified[:1], output_field=IntegerField())
     if figures == PRELIMINARY:
         own = assessments.filter(status__in=PRELIMINARY_STATUSES).order_by("-self_met_count").values("self_met_count")
         met = Coalesce(met, Subquery(own[:1], output_field=IntegerField()), output_field=IntegerField())
-    return qs.annotate(held_level=Subquery(held, output_field=IntegerField()), met=met).annotate(
-        band=band_expression()
-    )
+    latest = assessments.order_by("-id")
+    return qs.annotate(
+        held_level=Subquery(held.values("level")[:1], output_field=IntegerField()),
+        met=met,
+        status=Subquery(latest.values("status")[:1]),
+        self_met=Subquery(latest.values("self_met_count")[:1], output_field=IntegerField()),
+        verified_met=Subquery(latest.values("verified_met_count")[:1], output_field=IntegerField()),
+        decision_number=Subquery(held.values("decision_number")[:1]),
+        decision_date=Subquery(held.values("decision_date")[:1]),
+    ).annotate(band=band_expression())
+
+
+HOLDER_FIELDS = (
+    "id", "code", "name", "kind", "valid_from", "valid_to", "province__code", "province__name",
+    "held_level", "met", "band", "status", "self_met", "verified_met", "decision_number", "decision_date",
+)
+
+
+@dataclass
+class FrameTable:
+    """The frame of a programme in one year, each frame unit with its holder's figures (4–6 queries)."""
+
+    frame: Frame
+    figures: str
+    rows: list[dict]  # one per frame unit
+    holders: dict[int, dict]  # holder id → the holder's own figures
+
+    @classmethod
+    def load(cls, *, programme: Programme, year: int, figures: str = OFFICIAL,
+             day: datetime.date | None = None) -> FrameTable:
+        day = day or year_end(year)
+        frame = Frame.load(programme, year, on=day)
+        holder_ids = frame.holder_ids()
+        holders = {}
+        if holder_ids:
+            qs = annotate_units(Unit.objects.filter(id__in=holder_ids), year=year, programme=programme,
+                                figures=figures, day=day)
+            holders = {h["id"]: h for h in qs.order_by().values(*HOLDER_FIELDS)}
+        # Decisions the frame units hold themselves (made before they ended), one query.
+        own: dict[int, dict] = {}
+        ended = [u.id for u in frame.units if frame.holders[u.id] is None or frame.holders[u.id].id != u.id]
+        if ended:
+            for r in (
+                Recognition.objects.held_on(day).filter(programme=programme, unit_id__in=ended)
+                .order_by("unit_id", "-level", "-decision_date")
+                .values("unit_id", "level", "decision_number", "decision_date")
+            ):
+                own.setdefault(r["unit_id"], r)
+        rows = []
+        for unit in frame.units:
+            holder = frame.holders[unit.id]
+            h = holders.get(holder.id) if holder is not None else None
+            mine = own.get(unit.id)
+            levels = [x for x in ((h or {}).get("held_level"), (mine or {}).get("level")) if x]
+            held = max(levels) if levels else None
+            source = mine if mine and (not h or not h["held_level"] or mine["level"] > h["held_level"]) else h
+            met = h["met"] if h else None
+            rows.append({
+                "id": unit.id, "code": unit.code, "name": unit.name, "kind": unit.kind,
+                "district__code": unit.district.code if unit.district else None,
+                "district__name": unit.district.name if unit.district else "",
+                "holder_id": holder.id if holder else None,
+                "holder_code": holder.code if holder else None,
+                "holder_name": holder.name if holder else "",
+                "held_by_other": holder is not None and holder.id != unit.id,
+                "held_level": held,
+                "met": met,
+                "band": band_for(held, met),
+                "status": h["status"] if h else None,
+                "self_met": h["self_met"] if h else None,
+                "verified_met": h["verified_met"] if h else None,
+                "decision_number": source["decision_number"] if held and source else None,
+                "decision_date": source["decision_date"] if held and source else None,
+            })
+        return cls(frame=frame, figures=figures, rows=rows, holders=holders)
 
 
 @dataclass
 class Tally:
-    """Units grouped by district, band and highest held level (one SQL query)."""
+    """Frame units grouped by district, band and highest held level."""
 
     rows: list[dict]
+    units: list[dict]
 
     @classmethod
-    def load(cls, *, year: int, province_code: int, programme, figures: str = OFFICIAL) -> Tally:
-        qs = annotate_units(
-            scope_units(year=year, province_code=province_code, programme=programme),
-            year=year, programme=programme, figures=figures,
-        )
-        rows = qs.order_by().values("district__code", "district__name", "band", "held_level").annotate(n=Count("id"))
-        return cls(list(rows))
+    def load(cls, *, year: int, programme: Programme, figures: str = OFFICIAL,
+             day: datetime.date | None = None) -> Tally:
+        return cls.of(FrameTable.load(programme=programme, year=year, figures=figures, day=day).rows)
+
+    @classmethod
+    def of(cls, units: list[dict]) -> Tally:
+        grouped: dict[tuple, int] = defaultdict(int)
+        names: dict[int | None, str] = {}
+        for u in units:
+            grouped[(u["district__code"], u["band"], u["held_level"])] += 1
+            names[u["district__code"]] = u["district__name"]
+        rows = [
+            {"district__code": d, "district__name": names[d], "band": b, "held_level": h, "n": n}
+            for (d, b, h), n in grouped.items()
+        ]
+        return cls(rows, units)
 
     @property
     def total(self) -> int:
@@ -175,12 +242,12 @@ class Tally:
 
     def districts(self) -> list[dict]:
         by_code: dict[int, dict] = {}
-        for r in sorted(self.rows, key=lambda r: r["district__code"]):
+        for r in sorted(self.rows, key=lambda r: (r["district__code"] is None, r["district__code"] or 0)):
             d = by_code.setdefault(
                 r["district__code"],
                 {
-                    "code": str(r["district__code"]),
-                    "name": r["district__name"],
+                    "code": str(r["district__code"]) if r["district__code"] is not None else "",
+                    "name": r["district__name"] or _("Không thuộc huyện"),
                     "units": 0,
                     "recognized": dict.fromkeys(LEVEL_NAMES, 0),
                     "bands": dict.fromkeys(BAND_KEYS, 0),
@@ -193,9 +260,11 @@ class Tally:
         return list(by_code.values())
 
     def districts_reaching(self, level: int, number: int) -> tuple[int, int]:
-        """(districts with ≥ number units at ≥ level, districts in scope)."""
+        """(frame districts with ≥ number units at ≥ level, frame districts)."""
         per_district: dict[int, int] = defaultdict(int)
         for r in self.rows:
+            if r["district__code"] is None:
+                continue
             per_district[r["district__code"]] += r["n"] if (r["held_level"] or 0) >= level else 0
         return sum(1 for n in per_district.values() if n >= number), len(per_district)
 
@@ -217,24 +286,33 @@ def deadline_state(deadline: datetime.date, year: int) -> str:
     return "current" if deadline.year == year else "future"
 
 
-def _pilot_count(*, target: Target, as_of: int, province_code: int, programme) -> int:
-    registered = Registration.objects.filter(unit=OuterRef("pk"), year__lte=target.deadline.year)
-    held = Recognition.objects.held_on(year_end(as_of)).filter(
-        unit=OuterRef("pk"), level__gte=target.level or Level.COMMUNE
+def _pilot_count(*, target: Target, counts: Tally, programme: Programme) -> int:
+    level = target.level or Level.COMMUNE
+    ids = {u["id"] for u in counts.units} | {u["holder_id"] for u in counts.units if u["holder_id"]}
+    registered = set(
+        Registration.objects.filter(programme=programme, unit_id__in=ids, year__lte=target.deadline.year)
+        .values_list("unit_id", flat=True)
     )
-    units = scope_units(year=as_of, province_code=province_code, programme=programme)
-    return units.filter(Exists(registered), Exists(held)).count()
+    return sum(
+        1 for u in counts.units
+        if (u["id"] in registered or u["holder_id"] in registered) and (u["held_level"] or 0) >= level
+    )
+
+
+def evaluation_day(deadline: datetime.date, year: int) -> datetime.date:
+    """A target with deadline D is read as of min(31/12/Y, D)."""
+    return min(year_end(year), deadline)
 
 
 def evaluate_targets(
-    targets: list[Target], *, year: int, province_code: int, programme, figures: str, tallies: dict[int, Tally]
+    targets: list[Target], *, year: int, programme: Programme, figures: str, tallies: dict
 ) -> list[dict]:
-    """Each target evaluated as of min(year, deadline year); `tallies` is filled as needed."""
+    """Each target evaluated as of min(31/12/year, deadline); `tallies` (keyed by day) is filled as needed."""
 
-    def tally(as_of: int) -> Tally:
-        if as_of not in tallies:
-            tallies[as_of] = Tally.load(year=as_of, province_code=province_code, programme=programme, figures=figures)
-        return tallies[as_of]
+    def tally(day: datetime.date) -> Tally:
+        if day not in tallies:
+            tallies[day] = Tally.load(year=day.year, programme=programme, figures=figures, day=day)
+        return tallies[day]
 
     tiers: dict[datetime.date, list[Target]] = defaultdict(list)
     for t in targets:
@@ -242,18 +320,20 @@ def evaluate_targets(
             tiers[t.deadline].append(t)
     out = []
     for t in targets:
-        as_of = min(year, t.deadline.year)
-        counts = tally(as_of)
+        day = evaluation_day(t.deadline, year)
+        counts = tally(day)
         number = t.number
         tier = _is_tier(t) and (len(tiers[t.deadline]) > 1 or t.kind == TargetKind.BAND)
+        in_frame = counts.total
         if t.kind == TargetKind.PILOT_RECOGNIZED:
-            actual = _pilot_count(target=t, as_of=as_of, province_code=province_code, programme=programme)
+            actual = _pilot_count(target=t, counts=counts, programme=programme)
         elif t.kind == TargetKind.RECOGNIZED:
             actual = counts.at_least_level(t.level or Level.COMMUNE)
         elif t.kind == TargetKind.BAND:
             actual = counts.in_band(t.band)
         elif t.kind == TargetKind.PER_DISTRICT:
             actual, number = counts.districts_reaching(t.level or Level.DISTRICT, t.number)
+            in_frame = number  # the districts of the frame
         else:  # an unknown kind entered in the admin: shown, never counted as met
             actual = 0
         if tier:
@@ -273,29 +353,74 @@ def evaluate_targets(
                 "actual": actual,
                 "cumulative_target": cumulative_target,
                 "cumulative_actual": cumulative_actual,
-                "met": cumulative_actual >= cumulative_target and t.kind in TargetKind.values,
+                # Nothing in the frame (no unit, no district) is never "met".
+                "met": in_frame > 0 and cumulative_actual >= cumulative_target and t.kind in TargetKind.values,
                 # Extra keys (allowed by §5): how the number was read.
                 "kind": t.kind,
                 "level": LEVEL_KEYS.get(t.level) if t.level else None,
                 "band": t.band or None,
                 "tier": tier,
-                "as_of": year_end(as_of).isoformat(),
+                "as_of": day.isoformat(),
                 "deadline_state": deadline_state(t.deadline, year),
                 "resolution": t.resolution,
+                "empty_frame": in_frame == 0,
             }
         )
     return out
 
 
+def tier_note(targets: list[dict], units_total: int) -> str:
+    """The note that the tiers of one deadline are exclusive, computed from the targets themselves."""
+    notes = []
+    by_deadline: dict[str, list[dict]] = defaultdict(list)
+    for t in targets:
+        if t["tier"]:
+            by_deadline[t["deadline"]].append(t)
+    for deadline, tiers in sorted(by_deadline.items()):
+        if len(tiers) < 2:
+            continue
+        numbers = [t["target"] for t in sorted(tiers, key=lambda t: BAND_RANK[t["band"] or Band.RECOGNIZED])]
+        higher = [t for t in targets if t["deadline"] == deadline and not t["tier"] and t["kind"] == "recognized"]
+        total = sum(numbers)
+        cumulative = []
+        running = 0
+        for n in numbers:
+            running += n
+            cumulative.append(str(running))
+        text = _(
+            "Các mục tiêu theo nhóm hạn %(deadline)s là các nhóm loại trừ nhau: %(sum)s = %(total)s đơn vị"
+        ) % {"deadline": _date_text(deadline), "sum": " + ".join(map(str, numbers)), "total": total}
+        if higher:
+            text += " " + ngettext(
+                "(trong đó có %(n)s đơn vị được công nhận cấp cao hơn)",
+                "(trong đó có %(n)s đơn vị được công nhận cấp cao hơn)",
+                sum(t["target"] for t in higher),
+            ) % {"n": sum(t["target"] for t in higher)}
+        if total != units_total:
+            text += _(", không phải %(frame)s.") % {"frame": units_total}
+        else:
+            text += "."
+        text += " " + _(
+            "Một nhóm được coi là đạt khi số đơn vị ở nhóm đó hoặc nhóm cao hơn đạt chỉ tiêu cộng dồn (%(cumulative)s)."
+        ) % {"cumulative": " · ".join(cumulative)}
+        notes.append(text)
+    return " ".join(notes)
+
+
+def _date_text(iso: str) -> str:
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+
+
 def criteria_compliance(
-    *, year: int, province_code: int, programme, figures: str = OFFICIAL, district_code: int | None = None
+    *, year: int, programme: Programme, figures: str = OFFICIAL, unit_ids: set[int] | None = None,
+    table: FrameTable | None = None,
 ) -> list[dict]:
-    """Per criterion number: assessments that met it and assessments counted (one query)."""
-    units = scope_units(year=year, province_code=province_code, programme=programme)
-    if district_code is not None:
-        units = units.filter(district__code=district_code)
+    """Per criterion number: holders' assessments of the year that met it, and those counted (one query)."""
+    if unit_ids is None:
+        table = table or FrameTable.load(programme=programme, year=year, figures=figures)
+        unit_ids = {r["holder_id"] for r in table.rows if r["holder_id"]}
     qs = CriterionResult.objects.filter(
-        assessment__year=year, assessment__unit__in=units.values("id"), assessment__criteria_set__programme=programme
+        assessment__year=year, assessment__unit_id__in=sorted(unit_ids), assessment__criteria_set__programme=programme
     )
     verified_met = Q(assessment__status=Status.VERIFIED, verified_result=Result.MET)
     if figures == PRELIMINARY:
@@ -315,26 +440,70 @@ def criteria_compliance(
     ]
 
 
-def build_report(*, year: int, province_code: int | None = None, figures: str = OFFICIAL) -> dict:
-    """The §5 structure; with figures="preliminary" targets, districts and criteria use preliminary figures.
+def holder_rows(table: FrameTable, *, with_status: bool = False) -> list[dict]:
+    """The current map: each holder with its own results and the frame units it carries.
 
-    "bands" is always official and "bands_preliminary" always preliminary.
+    The workflow status (a draft included) is for the page, not for the report's figures.
+    """
+    carried: dict[int, list[dict]] = defaultdict(list)
+    for r in table.rows:
+        if r["holder_id"]:
+            carried[r["holder_id"]].append(r)
+    out = []
+    for holder_id, h in sorted(table.holders.items(), key=lambda kv: (kv[1]["code"], kv[0])):
+        frame_units = carried.get(holder_id, [])
+        out.append({
+            "id": holder_id,
+            "code": str(h["code"]),
+            "name": h["name"],
+            "kind": h["kind"],
+            "province": str(h["province__code"]),
+            "band": h["band"],
+            "held_level": LEVEL_KEYS.get(h["held_level"]) if h["held_level"] else None,
+            "met": h["met"],
+            **({"status": h["status"]} if with_status else {}),
+            "frame_units": [{"id": u["id"], "code": str(u["code"]), "name": u["name"]} for u in frame_units],
+        })
+    return out
+
+
+def programme_info(programme: Programme) -> dict:
+    return {
+        "code": programme.code,
+        "name": programme.name,
+        "resolution": programme.resolution_number,
+        "resolution_date": programme.resolution_date.isoformat() if programme.resolution_date else None,
+        "territory": {
+            "province": str(programme.territory_province.code) if programme.territory_province_id else None,
+            "province_name": programme.territory_province.name if programme.territory_province_id else "",
+            "district": str(programme.territory_district.code) if programme.territory_district_id else None,
+            "district_name": programme.territory_district.name if programme.territory_district_id else "",
+        },
+        "unit_kinds": list(programme.unit_kinds or []),
+    }
+
+
+def build_report(*, year: int, programme: Programme | str | None = None, figures: str = OFFICIAL) -> dict:
+    """The §5 structure for one programme; with figures="preliminary" targets, districts and criteria
+    use preliminary figures. "bands" is always official and "bands_preliminary" always preliminary.
     """
     if figures not in FIGURES:
         raise ValueError(f"figures must be one of {FIGURES}")
-    province_code = default_province_code() if province_code is None else int(province_code)
-    programme = programme_get()
-    official = Tally.load(year=year, province_code=province_code, programme=programme, figures=OFFICIAL)
-    preliminary = Tally.load(year=year, province_code=province_code, programme=programme, figures=PRELIMINARY)
+    if not isinstance(programme, Programme):
+        programme = programme_get(programme)
+    official_table = FrameTable.load(programme=programme, year=year, figures=OFFICIAL)
+    preliminary_table = FrameTable.load(programme=programme, year=year, figures=PRELIMINARY)
+    official, preliminary = Tally.of(official_table.rows), Tally.of(preliminary_table.rows)
+    chosen_table = preliminary_table if figures == PRELIMINARY else official_table
     chosen = preliminary if figures == PRELIMINARY else official
-    tallies = {year: chosen}
+    tallies = {year_end(year): chosen}
     targets = evaluate_targets(
-        list(Target.objects.order_by("deadline", "sort_order", "key")),
-        year=year, province_code=province_code, programme=programme, figures=figures, tallies=tallies,
+        list(Target.objects.filter(programme=programme).order_by("deadline", "sort_order", "key")),
+        year=year, programme=programme, figures=figures, tallies=tallies,
     )
     return {
         "year": year,
-        "province_code": str(province_code),
+        "programme": programme_info(programme),
         "figures": figures,
         "as_of": year_end(year).isoformat(),
         "units_total": official.total,
@@ -342,16 +511,12 @@ def build_report(*, year: int, province_code: int | None = None, figures: str = 
         "bands_preliminary": preliminary.bands(),
         "targets": targets,
         "districts": chosen.districts(),
-        "criteria": criteria_compliance(
-            year=year, province_code=province_code, programme=programme, figures=figures
-        ),
-        "note": (
-            "Các mục tiêu năm 2025 theo nhóm là các nhóm loại trừ nhau: 20 + 30 + 50 + 31 = 131 xã, thị trấn "
-            "(cộng 3 xã công nhận cấp huyện), không phải 139."
-        ),
+        "criteria": criteria_compliance(year=year, programme=programme, figures=figures, table=chosen_table),
+        "holders": holder_rows(chosen_table),
+        "note": tier_note(targets, official.total),
     }
 
 
-def progress_report(*, year: int, province_code: int | None = None) -> dict:
+def progress_report(*, year: int, programme: Programme | str | None = None) -> dict:
     """Official progress report of `year` as the DESIGN §5 JSON structure (see the module docstring)."""
-    return build_report(year=year, province_code=province_code, figures=OFFICIAL)
+    return build_report(year=year, programme=programme, figures=OFFICIAL)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
 from assessments.models import LEVEL_KEYS, Assessment, CriterionResult, Level, Recognition, Registration, Result, Status
 from communes.models import District, Unit
@@ -18,46 +18,46 @@ from . import progress
 from .progress import OFFICIAL, PRELIMINARY, PRELIMINARY_STATUSES, year_end
 
 
-def report_years(*, province_code: int) -> list[int]:
-    """Years that have assessments in the province, latest first."""
-    qs = Assessment.objects.filter(unit__district__province__code=province_code)
-    return sorted(set(qs.values_list("year", flat=True).distinct()), reverse=True)
+def report_years(*, programme) -> list[int]:
+    """Years that have assessments in the programme, latest first (one small query)."""
+    qs = Assessment.objects.filter(criteria_set__programme=programme).order_by().values_list("year", flat=True)
+    return sorted(set(qs.distinct()), reverse=True)
 
 
-def unit_rows(
-    *, year: int, province_code: int, programme, figures: str = OFFICIAL, district: District | None = None
-) -> list[dict]:
-    """Every unit in scope with its band, counts, workflow status and recognition (one query)."""
-    units = progress.scope_units(year=year, province_code=province_code, programme=programme)
-    if district is not None:
-        units = units.filter(district=district)
-    units = progress.annotate_units(units, year=year, programme=programme, figures=figures)
-    latest = Assessment.objects.filter(
-        unit=OuterRef("pk"), year=year, criteria_set__programme=programme
-    ).order_by("-id")
-    held = Recognition.objects.held_on(year_end(year)).filter(unit=OuterRef("pk")).order_by("-level", "-decision_date")
-    rows = (
-        units.annotate(
-            status=Subquery(latest.values("status")[:1]),
-            self_met=Subquery(latest.values("self_met_count")[:1], output_field=IntegerField()),
-            verified_met=Subquery(latest.values("verified_met_count")[:1], output_field=IntegerField()),
-            decision_number=Subquery(held.values("decision_number")[:1]),
-            decision_date=Subquery(held.values("decision_date")[:1]),
-        )
-        .order_by("district__code", "code")
-        .values(
-            "id", "code", "name", "kind", "district__code", "district__name", "band", "held_level", "met",
-            "status", "self_met", "verified_met", "decision_number", "decision_date",
-        )
-    )
-    out = []
+def _labelled(rows: list[dict]) -> list[dict]:
     for r in rows:
         r["level_key"] = LEVEL_KEYS.get(r["held_level"]) if r["held_level"] else None
         r["level_label"] = Level(r["held_level"]).label if r["held_level"] else ""
         r["status_label"] = Status(r["status"]).label if r["status"] else ""
         r["band_label"] = progress.Band(r["band"]).label
-        out.append(r)
-    return out
+    return rows
+
+
+def unit_rows(
+    *, year: int, programme, figures: str = OFFICIAL, district: District | None = None,
+    table: progress.FrameTable | None = None,
+) -> list[dict]:
+    """Every frame unit (of one district, if given) with its holder, band, counts, status and recognition."""
+    table = table or progress.FrameTable.load(programme=programme, year=year, figures=figures)
+    rows = [dict(r) for r in table.rows if district is None or r["district__code"] == district.code]
+    rows.sort(key=lambda r: (r["district__code"] or 0, r["code"]))
+    return _labelled(rows)
+
+
+def holder_table(*, year: int, programme, figures: str = OFFICIAL, unit_ids: set[int] | None = None) -> list[dict]:
+    """The current map: holders as rows with their own results and the frame units they carry."""
+    table = progress.FrameTable.load(programme=programme, year=year, figures=figures)
+    rows = progress.holder_rows(table, with_status=True)
+    if unit_ids is not None:
+        rows = [r for r in rows if r["id"] in unit_ids]
+    for r in rows:
+        r["band_label"] = progress.Band(r["band"]).label
+        r["status_label"] = Status(r["status"]).label if r["status"] else ""
+        r["level_label"] = Level(LEVEL_VALUES[r["held_level"]]).label if r["held_level"] else ""
+    return rows
+
+
+LEVEL_VALUES = {key: level for level, key in LEVEL_KEYS.items()}
 
 
 @dataclass
@@ -66,20 +66,15 @@ class Matrix:
     rows: list[tuple[dict, list[str]]]  # (unit row, one cell per criterion: "met" / "not-met" / "none")
 
 
-def matrix(*, year: int, province_code: int, programme, figures: str = OFFICIAL, district: District | None = None):
-    """Unit × criterion heat map plus per-criterion compliance (three queries)."""
-    units = unit_rows(year=year, province_code=province_code, programme=programme, figures=figures, district=district)
-    criteria = progress.criteria_compliance(
-        year=year, province_code=province_code, programme=programme, figures=figures,
-        district_code=district.code if district else None,
-    )
+def matrix(*, year: int, programme, figures: str = OFFICIAL, district: District | None = None):
+    """Frame unit × criterion heat map (each row shows its holder's results) plus compliance."""
+    units = unit_rows(year=year, programme=programme, figures=figures, district=district)
+    holder_ids = {u["holder_id"] for u in units if u["holder_id"]}
+    criteria = progress.criteria_compliance(year=year, programme=programme, figures=figures, unit_ids=holder_ids)
     statuses = [Status.VERIFIED] + (list(PRELIMINARY_STATUSES) if figures == PRELIMINARY else [])
-    scope = progress.scope_units(year=year, province_code=province_code, programme=programme)
-    if district is not None:
-        scope = scope.filter(district=district)
     results = (
         CriterionResult.objects.filter(
-            assessment__year=year, assessment__status__in=statuses, assessment__unit__in=scope.values("id"),
+            assessment__year=year, assessment__status__in=statuses, assessment__unit_id__in=sorted(holder_ids),
             assessment__criteria_set__programme=programme,
         )
         .values_list("assessment__unit_id", "criterion__number", "assessment__status", "self_result", "verified_result")
@@ -89,7 +84,7 @@ def matrix(*, year: int, province_code: int, programme, figures: str = OFFICIAL,
         value = verified_result if status == Status.VERIFIED else self_result
         cells[(unit_id, number)] = {Result.MET: "met", Result.NOT_MET: "not-met"}.get(value, "none")
     numbers = [c["number"] for c in criteria]
-    rows = [(u, [cells.get((u["id"], n), "none") for n in numbers]) for u in units]
+    rows = [(u, [cells.get((u["holder_id"], n), "none") for n in numbers]) for u in units]
     return Matrix(criteria=criteria, rows=rows)
 
 
@@ -116,18 +111,33 @@ class UnitHistory:
     registrations: list[int]
 
 
-def unit_history(*, unit: Unit, programme) -> UnitHistory:
-    """A unit's assessments over the years with the band each year (three queries)."""
-    recognitions = list(Recognition.objects.filter(unit=unit).order_by("decision_date", "level"))
-    registrations = list(Registration.objects.filter(unit=unit).order_by("year").values_list("year", flat=True))
+def unit_history(*, unit: Unit, programme=None, units: list[Unit] | None = None) -> UnitHistory:
+    """Assessments over the years with the band each year (three queries), for a unit and — across
+    the 2025 reform — the units it came from (`units`, the unit itself included)."""
+    units = units or [unit]
+    ids = [u.id for u in units]
+    names = {u.id: u for u in units}
+    recognitions = list(Recognition.objects.filter(unit_id__in=ids).select_related("programme", "unit")
+                        .order_by("decision_date", "level"))
+    registrations = list(Registration.objects.filter(unit_id__in=ids).order_by("year").values_list("year", flat=True))
     years = []
-    assessments = Assessment.objects.filter(unit=unit, criteria_set__programme=programme).order_by("year", "id")
-    for a in assessments.only("year", "status", "self_met_count", "verified_met_count"):
-        held = _held_level_on(recognitions, year_end(a.year))
+    assessments = Assessment.objects.filter(unit_id__in=ids).select_related("criteria_set__programme")
+    if programme is not None:
+        assessments = assessments.filter(criteria_set__programme=programme)
+    by_unit: dict[int, list[Recognition]] = {}
+    for r in recognitions:
+        by_unit.setdefault((r.unit_id, r.programme_id), []).append(r)
+    for a in assessments.order_by("year", "unit__code", "id").only(
+        "year", "status", "self_met_count", "verified_met_count", "unit_id", "criteria_set__programme"
+    ):
+        held = _held_level_on(by_unit.get((a.unit_id, a.criteria_set.programme_id), []), year_end(a.year))
         own = a.self_met_count if a.status in PRELIMINARY_STATUSES else None
         years.append(
             {
                 "year": a.year,
+                "unit": names[a.unit_id],
+                "own": a.unit_id == unit.id,
+                "programme": a.criteria_set.programme,
                 "status": a.status,
                 "status_label": Status(a.status).label,
                 "self_met": a.self_met_count,

@@ -11,5 +11,6 @@ urlpatterns = [
     path("units.csv", views.units_csv, name="units_csv"),
     path("criteria/", views.criteria, name="criteria"),
     path("districts/<int:code>/", views.district, name="district"),
-    path("units/<int:code>/", views.unit, name="unit"),
+    path("current/", views.current, name="current"),
+    path("units/<int:pk>/", views.unit, name="unit"),
 ]

@@ -14,19 +14,13 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import Role
-from assessments.models import MAX_YEAR, MIN_YEAR, Band
+from assessments.models import MAX_YEAR, MIN_YEAR, Band, Status
+from assessments.programmes import ProgrammeError, programme_get, programme_list
+from communes.lineage import predecessor_ids, unit_lineage
 from communes.models import Unit
 
 from . import exports, selectors
-from .progress import (
-    BAND_KEYS,
-    FIGURES,
-    OFFICIAL,
-    build_report,
-    default_province_code,
-    programme_get,
-    progress_report,
-)
+from .progress import BAND_KEYS, FIGURES, OFFICIAL, build_report, progress_report
 
 
 class BadParameter(ValueError):
@@ -56,9 +50,27 @@ def _parse_figures(raw: str | None) -> str:
     return raw
 
 
-def _context(request, province_code: int) -> dict:
+def _programme(request):
+    """The programme named by ?programme= (default: the data's default one), if the user may see it.
+
+    An unknown code is a 404 like anything outside the user's scope; no programme at all is a 404 too.
+    """
+    try:
+        programme = programme_get(request.GET.get("programme"))
+    except ProgrammeError:
+        raise Http404 from None
+    if not permissions.can_see_programme(request.user, programme):
+        raise Http404
+    return programme
+
+
+def _programmes(request) -> list:
+    return [p for p in programme_list() if permissions.can_see_programme(request.user, p)]
+
+
+def _context(request, programme) -> dict:
     """Year and figures from the query string; a bad value gives a message and the default, never a 500."""
-    years = selectors.report_years(province_code=province_code)
+    years = selectors.report_years(programme=programme)
     default = years[0] if years else timezone.localdate().year
     try:
         year = _parse_year(request.GET.get("year"), default)
@@ -71,11 +83,15 @@ def _context(request, province_code: int) -> dict:
         messages.error(request, str(exc))
         figures = OFFICIAL
     choices = sorted(set(years) | {year}, reverse=True)
-    return {"year": year, "figures": figures, "years": choices, "preliminary": figures != OFFICIAL}
+    return {
+        "year": year, "figures": figures, "years": choices, "preliminary": figures != OFFICIAL,
+        "programme": programme, "programmes": _programmes(request),
+        "pq": "" if programme.is_default else f"&programme={programme.code}",
+    }
 
 
-def _export_params(request, province_code: int) -> tuple[int, str]:
-    years = selectors.report_years(province_code=province_code)
+def _export_params(request, programme) -> tuple[int, str]:
+    years = selectors.report_years(programme=programme)
     default = years[0] if years else timezone.localdate().year
     return _parse_year(request.GET.get("year"), default), _parse_figures(request.GET.get("figures"))
 
@@ -115,10 +131,13 @@ def progress(request):
         if permissions.has_capability(user, "reports.view_district") and user.district_id:
             # A district reviewer's "progress" is their district's page.
             return redirect(reverse("reports:district", args=[user.district.code]) + _query(request))
+        if permissions.has_capability(user, "reports.view_district") and user.province_id:
+            # A reviewer of the units without a district: the current map of their units.
+            return redirect(reverse("reports:current") + _query(request))
         permissions.require(user, "reports.view_province")
-    province_code = default_province_code()
-    ctx = _context(request, province_code)
-    report = build_report(year=ctx["year"], province_code=province_code, figures=ctx["figures"])
+    programme = _programme(request)
+    ctx = _context(request, programme)
+    report = build_report(year=ctx["year"], programme=programme, figures=ctx["figures"])
     bands = report["bands_preliminary"] if ctx["preliminary"] else report["bands"]
     for t in report["targets"]:
         t["percent"] = _percent(t["cumulative_actual"], t["cumulative_target"])
@@ -135,7 +154,7 @@ def progress(request):
 
 
 def _query(request) -> str:
-    params = {k: request.GET[k] for k in ("year", "figures") if request.GET.get(k)}
+    params = {k: request.GET[k] for k in ("year", "figures", "programme") if request.GET.get(k)}
     if not params:
         return ""
     return "?" + urlencode(params)
@@ -144,28 +163,30 @@ def _query(request) -> str:
 @login_required
 def progress_json(request):
     permissions.require(request.user, "reports.view_province")
-    province_code = default_province_code()
+    programme = _programme(request)
     try:
-        year, _figures = _export_params(request, province_code)
+        year, _figures = _export_params(request, programme)
     except BadParameter as exc:
         return JsonResponse({"error": str(exc)}, status=400)
-    return JsonResponse(progress_report(year=year, province_code=province_code),
-                        json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(progress_report(year=year, programme=programme), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
 def progress_xlsx(request):
     permissions.require(request.user, "reports.view_province")
-    province_code = default_province_code()
+    programme = _programme(request)
     try:
-        year, figures = _export_params(request, province_code)
+        year, figures = _export_params(request, programme)
     except BadParameter as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
-    content = exports.xlsx_for(year=year, province_code=province_code, figures=figures)
+    content = exports.xlsx_for(year=year, programme=programme, figures=figures)
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="tien-do-{year}{_suffix(figures)}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="tien-do-{programme.code}-{year}{_suffix(figures)}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -181,19 +202,18 @@ def units_csv(request):
     if request.GET.get("district"):
         permissions.require(user, "reports.view_district")
         district = _district_or_404(request, request.GET["district"])
-        province_code = district.province.code
     else:
         permissions.require(user, "reports.view_province")
-        province_code = default_province_code()
+    programme = _programme(request)
     try:
-        year, figures = _export_params(request, province_code)
+        year, figures = _export_params(request, programme)
     except BadParameter as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
-    rows = selectors.unit_rows(year=year, province_code=province_code, programme=programme_get(), figures=figures,
-                               district=district)
+    rows = selectors.unit_rows(year=year, programme=programme, figures=figures, district=district)
     response = HttpResponse(exports.units_csv(rows), content_type="text/csv; charset=utf-8")
-    name = f"don-vi-{district.code}-{year}" if district else f"don-vi-{year}"
+    name = f"don-vi-{programme.code}-{district.code}-{year}" if district else f"don-vi-{programme.code}-{year}"
     response["Content-Disposition"] = f'attachment; filename="{name}{_suffix(figures)}.csv"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -201,10 +221,9 @@ def units_csv(request):
 def district(request, code):
     permissions.require(request.user, "reports.view_district")
     district = _district_or_404(request, code)
-    province_code = district.province.code
-    ctx = _context(request, province_code)
-    rows = selectors.unit_rows(year=ctx["year"], province_code=province_code, programme=programme_get(),
-                               figures=ctx["figures"], district=district)
+    programme = _programme(request)
+    ctx = _context(request, programme)
+    rows = selectors.unit_rows(year=ctx["year"], programme=programme, figures=ctx["figures"], district=district)
     counts = dict.fromkeys(BAND_KEYS, 0)
     for r in rows:
         counts[r["band"]] += 1
@@ -230,13 +249,11 @@ def criteria(request):
     if code:
         permissions.require(user, "reports.view_district")
         district = _district_or_404(request, code)
-        province_code = district.province.code
     else:
         permissions.require(user, "reports.view_province")
-        province_code = default_province_code()
-    ctx = _context(request, province_code)
-    matrix = selectors.matrix(year=ctx["year"], province_code=province_code, programme=programme_get(),
-                              figures=ctx["figures"], district=district)
+    programme = _programme(request)
+    ctx = _context(request, programme)
+    matrix = selectors.matrix(year=ctx["year"], programme=programme, figures=ctx["figures"], district=district)
     ctx.update(
         district=district,
         district_param=[("district", district.code)] if district else [],
@@ -248,24 +265,51 @@ def criteria(request):
 
 
 @login_required
-def unit(request, code):
+def current(request):
+    """The current map: the units holding the frame's places this year, each with its own results and
+    the frame units it carries. Provincial staff see all; a reviewer sees the holders in their scope."""
+    user = request.user
+    if not permissions.has_capability(user, "reports.view_province"):
+        permissions.require(user, "reports.view_district")
+    programme = _programme(request)
+    ctx = _context(request, programme)
+    visible = None
+    if not permissions.has_capability(user, "reports.view_province"):
+        visible = set(permissions.unit_list(user=user).values_list("id", flat=True))
+    rows = selectors.holder_table(year=ctx["year"], programme=programme, figures=ctx["figures"], unit_ids=visible)
+    counts = dict.fromkeys(BAND_KEYS, 0)
+    for r in rows:
+        counts[r["band"]] += 1
+    ctx.update(rows=rows, bands=_band_list(counts), can_province=permissions.has_capability(user, "reports.view_province"))
+    return render(request, "reports/current.html", ctx)
+
+
+@login_required
+def unit(request, pk):
+    """A unit's page: its lineage across the reform and its history, with the units it came from."""
     permissions.require(request.user, "reports.view_unit")
-    try:
-        code = int(code)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    unit = permissions.get_scoped_or_404(Unit.objects.select_related("district"), request.user, unit_path="",
-                                         code=code)
-    history = selectors.unit_history(unit=unit, programme=programme_get())
+    unit = permissions.get_scoped_or_404(Unit.objects.select_related("district", "province"), request.user,
+                                         unit_path="", pk=pk)
+    lineage = unit_lineage(unit)
+    earlier = list(Unit.objects.filter(id__in=predecessor_ids([unit.id])).select_related("district"))
+    history = selectors.unit_history(unit=unit, units=[unit, *earlier])
+    related_ids = {s.predecessor_id for s in lineage.predecessors} | {s.successor_id for s in lineage.successors}
+    related_ids |= {u.id for u in earlier}
+    visible = set(permissions.unit_list(user=request.user).filter(id__in=related_ids).values_list("id", flat=True))
+    own_years = [y for y in history.years if y["own"]]
     chart = {
-        "labels": [str(y["year"]) for y in history.years],
-        "verified": [y["verified_met"] for y in history.years],
-        "self": [y["self_met"] for y in history.years],
+        "labels": [str(y["year"]) for y in own_years],
+        "verified": [y["verified_met"] for y in own_years],
+        # Drafts never count, not even as a preliminary figure.
+        "self": [y["self_met"] if y["status"] != Status.DRAFT else None for y in own_years],
         "verified_label": _("Đạt sau thẩm định"),
         "self_label": _("Tự đánh giá đạt"),
     }
-    can_district = permissions.has_capability(request.user, "reports.view_district")
+    can_district = permissions.has_capability(request.user, "reports.view_district") and unit.district_id and \
+        permissions.district_list(user=request.user).filter(id=unit.district_id).exists()
     return render(request, "reports/unit.html", {
         "unit": unit, "history": history, "chart": chart, "can_district": can_district,
+        "lineage": lineage, "visible": visible,
         "is_officer": request.user.role == Role.COMMUNE_OFFICER,
+        "read_only": not permissions.can_act_on_unit(request.user, unit),
     })

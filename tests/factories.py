@@ -36,6 +36,7 @@ class UnitFactory(DjangoModelFactory):
         model = Unit
 
     district = factory.SubFactory(DistrictFactory)
+    province = factory.LazyAttribute(lambda o: o.district.province if o.district else ProvinceFactory())
     code = factory.Sequence(lambda n: 90000 + n)
     name = factory.Sequence(lambda n: f"Xã Thử {n}")
     kind = UnitKind.XA
@@ -65,8 +66,13 @@ def reviewer(district, **kw):
     return UserFactory(role=Role.DISTRICT_REVIEWER, district=district, **kw)
 
 
-def province_viewer(**kw):
-    return UserFactory(role=Role.PROVINCE_VIEWER, **kw)
+def province_viewer(province=None, **kw):
+    return UserFactory(role=Role.PROVINCE_VIEWER, province=province or ProvinceFactory(), **kw)
+
+
+def province_reviewer(province, **kw):
+    """A reviewer of the units without a district (created after 1/7/2025) of `province`."""
+    return UserFactory(role=Role.DISTRICT_REVIEWER, province=province, **kw)
 
 
 def administrator(**kw):
@@ -78,9 +84,13 @@ class ProgrammeFactory(DjangoModelFactory):
         model = Programme
         django_get_or_create = ("code",)
 
-    code = "commune_model"
+    code = "nq12_commune"
     name = "Xã, thị trấn điển hình về phong trào toàn dân bảo vệ an ninh Tổ quốc"
     unit_kinds = factory.LazyFunction(lambda: [UnitKind.XA, UnitKind.THI_TRAN])
+    resolution_number = "12/NQ-TU"
+    resolution_date = datetime.date(2022, 6, 27)
+    territory_province = factory.SubFactory(ProvinceFactory)
+    is_default = factory.LazyAttribute(lambda o: o.code == "nq12_commune")
 
 
 class CriteriaSetFactory(DjangoModelFactory):
@@ -112,6 +122,7 @@ class RegistrationFactory(DjangoModelFactory):
     class Meta:
         model = Registration
 
+    programme = factory.SubFactory(ProgrammeFactory)
     unit = factory.SubFactory(UnitFactory)
     year = 2022
 
@@ -122,6 +133,7 @@ class RecognitionFactory(DjangoModelFactory):
     class Meta:
         model = Recognition
 
+    programme = factory.SubFactory(ProgrammeFactory)
     unit = factory.SubFactory(UnitFactory)
     level = Level.COMMUNE
     decision_number = factory.Sequence(lambda n: f"{n}/QĐ-UBND")
@@ -134,6 +146,7 @@ class TargetFactory(DjangoModelFactory):
     class Meta:
         model = Target
 
+    programme = factory.SubFactory(ProgrammeFactory)
     resolution = "12/NQ-TU"
     key = factory.Sequence(lambda n: f"target-{n}")
     deadline = datetime.date(2025, 12, 31)

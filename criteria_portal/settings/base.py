@@ -160,9 +160,6 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
-# The province whose resolution the portal follows (GSO code; Hòa Bình = 17).
-PORTAL_PROVINCE_CODE = int(os.environ.get("PORTAL_PROVINCE_CODE", "17"))
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

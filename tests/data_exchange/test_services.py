@@ -99,7 +99,7 @@ def test_filled_template_with_two_header_rows_is_accepted(unit, other_unit, revi
     sheet = workbook.active
     assert sheet["A1"].value.startswith("Mã đơn vị") and sheet["A2"].value == "commune_code"
     assert [c.value for c in sheet[2]][:5] == ["commune_code", None, "year", "stage", "c1"]
-    assert sheet.max_column == 4 + 16
+    assert sheet.max_column == 4 + 16 + 1  # … and the programme of each line
     assert [r[0].value for r in sheet.iter_rows(min_row=3)] == [unit.code]  # only the reviewer's district
     assert sheet["B3"].value == unit.name and sheet["C3"].value == 2024
     sheet["D3"] = "verified"
@@ -134,15 +134,23 @@ def test_export_writes_exactly_the_import_format(unit, other_unit, officer_user)
     record(other_unit, 2024, 9, stage="self")
     assessment_get_or_create(unit=unit, year=2024, actor=officer_user)  # a draft: not exported
     columns, rows = selectors.assessment_export()
-    assert columns == HEADER
+    # The §5 header, then the optional columns a backup needs: the programme and a returned status.
+    assert columns == HEADER + ["programme", "status"]
     assert rows == [
-        [str(unit.code), "2023", "verified"] + ["1"] * 16,
-        [str(other_unit.code), "2024", "self"] + ["1"] * 9 + ["0"] * 7,
+        [str(unit.code), "2023", "verified"] + ["1"] * 16 + ["nq12_commune", ""],
+        [str(other_unit.code), "2024", "self"] + ["1"] * 9 + ["0"] * 7 + ["nq12_commune", ""],
     ]
     factories.RecognitionFactory(unit=unit, decision_date=datetime.date(2024, 1, 5), decision_number="5/QĐ")
-    factories.RecognitionFactory(unit=other_unit, revoked_on=datetime.date(2030, 1, 1))
-    assert selectors.recognition_export()[1] == [[str(unit.code), "commune", "5/QĐ", "2024-01-05", "UBND huyện"]]
-    assert selectors.export_file(kind="registrations", fmt="csv").startswith("\ufeffcommune_code,year\r\n".encode())
+    factories.RecognitionFactory(unit=other_unit, decision_date=datetime.date(2024, 3, 1), decision_number="6/QĐ",
+                                 revoked_on=datetime.date(2025, 1, 1))
+    columns, rows = selectors.recognition_export()
+    assert columns[-2:] == ["programme", "revoked_on"]
+    assert rows == [
+        [str(unit.code), "commune", "5/QĐ", "2024-01-05", "UBND huyện", "nq12_commune", ""],
+        [str(other_unit.code), "commune", "6/QĐ", "2024-03-01", "UBND huyện", "nq12_commune", "2025-01-01"],
+    ]
+    assert selectors.export_file(kind="registrations", fmt="csv").startswith(
+        "\ufeffcommune_code,year,programme\r\n".encode())
 
 
 def test_export_is_scoped_to_the_user(unit, other_unit, reviewer_user):
@@ -157,10 +165,10 @@ def test_import_query_count_does_not_grow_with_new_rows(criteria_set, django_ass
     def rows(n):
         return csv_bytes([assessment_row(u, 2024, met=12) for u in units[:n]])
 
-    # A constant number of queries whatever the number of rows (14 on SQLite and PostgreSQL).
+    # A constant number of queries whatever the number of rows (the frame's holders are read per year).
     for size in (10, 60):
         Assessment.objects.all().delete()
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(16):
             data_import(kind="assessments", name="a.csv", data=rows(size))
         assert Assessment.objects.count() == size
 

@@ -133,7 +133,8 @@ def test_export_download_is_scoped(client, reviewer_user, unit, other_unit):
     client.force_login(reviewer_user)
     response = client.get(reverse("data_exchange:export"),
                           {"export-kind": "registrations", "export-format": "csv", "export-year": ""})
-    assert response.content.decode("utf-8-sig").splitlines() == ["commune_code,year", f"{unit.code},2023"]
+    assert response.content.decode("utf-8-sig").splitlines() == [
+        "commune_code,year,programme", f"{unit.code},2023,nq12_commune"]
 
 
 def test_page_loads_the_busy_script_and_no_inline_script(client, reviewer_user):

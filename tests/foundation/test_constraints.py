@@ -1,8 +1,11 @@
+import datetime
+
 import pytest
 from django.db import IntegrityError, transaction
 
 from accounts.models import Role, User
 from assessments.models import Assessment, Criterion, Level, Recognition, Registration
+from communes.models import UnitSuccession
 from tests.factories import CriteriaSetFactory, RecognitionFactory, UnitFactory
 
 
@@ -41,9 +44,10 @@ def test_criterion_numbers_unique_within_a_set(setup):
 
 
 def test_registration_unique_per_unit_and_year(setup):
-    _set, unit = setup
-    Registration.objects.create(unit=unit, year=2022)
-    refused(lambda: Registration.objects.create(unit=unit, year=2022))
+    criteria_set, unit = setup
+    programme = criteria_set.programme
+    Registration.objects.create(programme=programme, unit=unit, year=2022)
+    refused(lambda: Registration.objects.create(programme=programme, unit=unit, year=2022))
 
 
 def test_recognition_cannot_be_revoked_before_it_was_decided(setup):
@@ -64,5 +68,22 @@ def test_user_scope_must_match_role(setup):
 
 def test_unit_cannot_succeed_itself(setup):
     _set, unit = setup
-    unit.successor = unit
-    refused(unit.save)
+    refused(lambda: UnitSuccession.objects.create(predecessor=unit, successor=unit, effective_on=datetime.date(2025, 7, 1)))
+
+
+def test_a_code_names_one_unit_in_force(setup):
+    """GSO reuses codes: two units may share one only if their lives do not both run today."""
+    _set, unit = setup
+    refused(lambda: UnitFactory(code=unit.code))
+    unit.valid_to = datetime.date(2025, 6, 30)
+    unit.save()
+    UnitFactory(code=unit.code, valid_from=datetime.date(2025, 7, 1))  # the reuse of 1/7/2025 is allowed
+
+
+def test_a_unit_has_one_primary_successor(setup):
+    _set, unit = setup
+    a, b = UnitFactory(), UnitFactory()
+    day = datetime.date(2025, 7, 1)
+    UnitSuccession.objects.create(predecessor=unit, successor=a, effective_on=day, whole=False, primary=True)
+    refused(lambda: UnitSuccession.objects.create(predecessor=unit, successor=b, effective_on=day, whole=False,
+                                                  primary=True))

@@ -20,4 +20,4 @@ def test_not_found_page_explains_scope(client, officer_user):
 def test_officer_navigation_links_to_own_unit_history(client, officer_user):
     client.force_login(officer_user)
     page = client.get(reverse("accounts:password_change")).content.decode()
-    assert reverse("reports:unit", args=[officer_user.unit.code]) in page
+    assert reverse("reports:unit", args=[officer_user.unit.pk]) in page

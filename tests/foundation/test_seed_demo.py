@@ -25,6 +25,7 @@ def test_refuses_on_a_production_configuration(settings):
 def test_builds_a_labelled_dataset_that_obeys_the_rules(settings):
     settings.DEBUG = True
     run("load_divisions")
+    run("load_reform_2025")
     run("load_criteria")
     run("load_targets")
     output = run("seed_demo")
@@ -35,14 +36,27 @@ def test_builds_a_labelled_dataset_that_obeys_the_rules(settings):
     assert all(u.last_name.startswith("[DEMO]") for u in User.objects.all())
 
     years = set(Assessment.objects.values_list("year", flat=True))
-    assert years == {2022, 2023, 2024, 2025}
-    statuses = set(Assessment.objects.filter(year=2025).values_list("status", flat=True))
+    assert years == {2022, 2023, 2024, 2025, 2026}
+    statuses = set(Assessment.objects.filter(year=2026).values_list("status", flat=True))
     assert {Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.VERIFIED} <= statuses
-    # Only xã and thị trấn are assessed; phường are not in the commune programme.
-    assert not Assessment.objects.filter(unit__kind="phuong").exists()
-    assert Assessment.objects.filter(year=2024).count() == 139
+    commune = Assessment.objects.filter(criteria_set__programme__code="nq12_commune")
+    # Before the reform the 139 xã and thị trấn themselves; after it only the units in force then.
+    assert commune.filter(year=2024).count() == 139
+    assert not commune.filter(year=2024, unit__kind="phuong").exists()
+    assert not Assessment.objects.filter(year__gte=2025, unit__valid_from__isnull=True).exists()
+    assert commune.filter(year=2025).count() == 44  # the holders of the 139 frame places
+    # The ward pilot: the phường of the city before, their holders after.
+    ward = Assessment.objects.filter(criteria_set__programme__code="nq12_ward")
+    assert ward.filter(year=2024).count() == 12 and set(ward.values_list("unit__kind", flat=True)) == {"phuong"}
+    # A demo officer of a 2026 unit has a live 2026 assessment today.
+    officer = User.objects.filter(role=Role.COMMUNE_OFFICER, username__startswith="demo_xa_").first()
+    assert officer.unit.valid_from is not None
+    assert Assessment.objects.filter(unit=officer.unit, year=2026, status=Status.DRAFT).exists()
+    province_reviewer = User.objects.get(username="demo_thamdinh_25")
+    assert province_reviewer.province.code == 25 and province_reviewer.district is None
+    assert User.objects.get(username="demo_tinh").province.code == 25
 
-    assert Registration.objects.filter(year=2022).count() == 9
+    assert Registration.objects.filter(year=2022).count() >= 3
     recognitions = Recognition.objects.all()
     assert recognitions.filter(level=1).count() >= 10 and recognitions.filter(level=2).exists()
     assert all("DEMO" in r.decision_number for r in recognitions)

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from assessments.loaders import targets_load
+from assessments.loaders import PROGRAMMES_DIR, targets_load
 from assessments.models import Assessment, Level, Status
 from communes.models import UnitKind
 from tests import factories
@@ -30,7 +30,7 @@ def scenario(criteria_set):
       0-8          a8, b0                                                              = 2
       not_assessed uSub (submitted 14), uRet (returned 9), uDraft (draft 12), uNone     = 4
     Preliminary: uSub → 13+, uRet → 9; the draft never counts.
-    Out of scope: a ward (phường) and a unit dissolved in 2024, both "recognised".
+    Out of the frame: a ward (phường) and a unit that ended before the resolution date, both "recognised".
     """
     A = factories.DistrictFactory(name="Huyện A")
     B = factories.DistrictFactory(name="Huyện B")
@@ -72,7 +72,7 @@ def scenario(criteria_set):
     record(unit("uRegLate", C), Y, 16)
     rec(u["uRegLate"], Level.COMMUNE, D(2023, 5, 1))
 
-    gone = unit("gone", Z, dissolved_on=D(2024, 7, 1))
+    gone = unit("gone", Z, valid_to=D(2022, 3, 1))  # ended before the resolution (27/6/2022)
     rec(gone, Level.DISTRICT, D(2022, 1, 1))
 
     # Pilot registrations: uC (2022) and uP (2021) were recognised by 31/12/2022; uRegLate only in 2023;
@@ -80,7 +80,7 @@ def scenario(criteria_set):
     factories.RegistrationFactory(unit=u["uC"], year=2022)
     factories.RegistrationFactory(unit=u["uP"], year=2021)
     factories.RegistrationFactory(unit=u["uRegLate"], year=2022)
-    targets_load()
+    targets_load(PROGRAMMES_DIR / "nq12_commune" / "targets.json")
     u["A"], u["B"], u["C"], u["Z"] = A, B, C, Z
     return u
 

@@ -26,7 +26,7 @@ def numbers(t):
 def test_bands_official_and_preliminary(scenario):
     report = progress_report(year=2025)
     assert report["year"] == 2025
-    assert report["units_total"] == 17  # ward and dissolved unit are out of scope
+    assert report["units_total"] == 17  # ward and the unit ended before the resolution are out of the frame
     assert report["bands"] == EXPECTED_BANDS
     assert report["bands_preliminary"] == EXPECTED_PRELIMINARY
 
@@ -55,7 +55,7 @@ def test_band_boundaries_for_single_units(scenario):
     from reports import selectors
 
     rows = {r["name"]: r["band"] for r in selectors.unit_rows(
-        year=2025, province_code=17, programme=progress.programme_get())}
+        year=2025, programme=progress.programme_get(None))}
     assert rows["Xã a8"] == "0-8"
     assert rows["Xã a9"] == "9"
     assert rows["Xã a10"] == "10-12"
@@ -171,9 +171,13 @@ def test_real_targets_tiers_add_up_to_131(scenario):
 
 def test_empty_year_and_other_province(scenario):
     report = progress_report(year=2019)
-    assert report["units_total"] == 18  # the unit dissolved in 2024 still existed in 2019
-    assert report["bands"]["not_assessed"] == 18  # no assessment, no recognition yet
-    assert progress_report(year=2025, province_code=99)["units_total"] == 0
+    assert report["units_total"] == 17  # the frame is fixed on the resolution date, whatever the year
+    assert report["bands"]["not_assessed"] == 17  # no assessment, no recognition yet
+    elsewhere = factories.ProgrammeFactory(code="other", territory_province=factories.ProvinceFactory(code=99))
+    factories.TargetFactory(programme=elsewhere, key="x", number=1)
+    report = progress_report(year=2025, programme=elsewhere)
+    assert report["units_total"] == 0
+    assert report["targets"][0]["met"] is False  # an empty frame is never "met"
 
 
 def test_band_for_matches_the_sql_bands():
@@ -187,7 +191,7 @@ def test_unit_history_bands_agree_with_the_district_table(scenario):
     from reports import selectors
 
     programme = progress.programme_get()
-    rows = {r["id"]: r["band"] for r in selectors.unit_rows(year=2025, province_code=17, programme=programme)}
+    rows = {r["id"]: r["band"] for r in selectors.unit_rows(year=2025, programme=programme)}
     for key in ("a8", "a9", "a12", "a16", "uC", "uRev", "uLate", "uSub"):
         unit = scenario[key]
         years = {y["year"]: y for y in selectors.unit_history(unit=unit, programme=programme).years}

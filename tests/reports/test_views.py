@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.loaders import targets_load
+from assessments.loaders import PROGRAMMES_DIR, targets_load
 from reports.progress import BAND_KEYS, progress_report
 from tests import factories
 from tests.conftest import record
@@ -52,8 +52,8 @@ def urls(unit, other_unit):
         "criteria": reverse("reports:criteria"),
         "criteria_district": reverse("reports:criteria") + f"?district={d}",
         "criteria_other": reverse("reports:criteria") + f"?district={od}",
-        "unit": reverse("reports:unit", args=[unit.code]),
-        "other_unit": reverse("reports:unit", args=[other_unit.code]),
+        "unit": reverse("reports:unit", args=[unit.pk]),
+        "other_unit": reverse("reports:unit", args=[other_unit.pk]),
         "other_district": reverse("reports:district", args=[od]),
     }
 
@@ -165,7 +165,9 @@ def test_progress_page_content(viewer_client):
     response = viewer_client.get(reverse("reports:progress") + "?year=2025")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "131" in html and "139" in html and 'data-testid="tier-note"' in html
+    # The tier note is computed from the targets and the frame (17 units here), not typed out.
+    assert 'data-testid="tier-note"' in html
+    assert "20 + 30 + 50 + 31 = 131" in html and "không phải 17" in html and "20 · 50 · 100 · 131" in html
     assert "Số liệu chính thức" in html and 'id="bands-data"' in html
     assert "vendor/chartjs/chart.umd.min.js" in html and "reports/reports.js" in html
     assert "<script>" not in html and ' style="' not in html and "onclick" not in html  # CSP
@@ -228,7 +230,7 @@ def test_criteria_page_weakest_first_and_matrix(viewer_client, scenario):
 def test_unit_history_page(client, scenario):
     a8 = scenario["a8"]
     record(a8, 2024, 5)
-    response = login(client, factories.officer(a8)).get(reverse("reports:unit", args=[a8.code]))
+    response = login(client, factories.officer(a8)).get(reverse("reports:unit", args=[a8.pk]))
     assert response.status_code == 200
     assert [y["year"] for y in response.context["history"].years] == [2024, 2025]
     assert response.context["chart"]["verified"] == [5, 8]
@@ -263,7 +265,7 @@ def count_queries(client, url):
 
 @pytest.mark.parametrize("page", ["progress", "district", "criteria", "criteria_province", "unit", "xlsx"])
 def test_query_count_is_constant(client, criteria_set, page, django_assert_max_num_queries):
-    targets_load()
+    targets_load(PROGRAMMES_DIR / "nq12_commune" / "targets.json")
     district = factories.DistrictFactory()
     other = factories.DistrictFactory()
     grow(10, district, criteria_set)
@@ -274,13 +276,14 @@ def test_query_count_is_constant(client, criteria_set, page, django_assert_max_n
         "district": reverse("reports:district", args=[district.code]) + "?year=2025",
         "criteria": reverse("reports:criteria") + f"?year=2025&district={district.code}",
         "criteria_province": reverse("reports:criteria") + "?year=2025&figures=preliminary",
-        "unit": reverse("reports:unit", args=[unit.code]),
+        "unit": reverse("reports:unit", args=[unit.pk]),
         "xlsx": reverse("reports:progress_xlsx") + "?year=2025",
     }[page]
     login(client, factories.province_viewer())
     small = count_queries(client, url)
     grow(66, district, criteria_set)
     grow(65, other, criteria_set)  # 151 units in all
-    with django_assert_max_num_queries(15):
+    # The frame and its holders are read in a few grouped queries per evaluation date (DESIGN §7).
+    with django_assert_max_num_queries(20):
         large = count_queries(client, url)
     assert small == large

@@ -1,3 +1,4 @@
+import datetime
 import getpass
 import os
 
@@ -15,9 +16,17 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--unit", type=int, help="GSO code of the unit (commune officers)")
         parser.add_argument("--district", type=int, help="GSO code of the district (district reviewers)")
+        parser.add_argument(
+            "--province", type=int,
+            help="GSO code of the province (provincial viewers; reviewers of units without a district)",
+        )
+        parser.add_argument(
+            "--on", type=datetime.date.fromisoformat, default=None,
+            help="Resolve --unit as of this date, YYYY-MM-DD (default today: GSO reuses codes)",
+        )
         parser.add_argument("--name", default="", help="Full name")
 
-    def handle(self, *args, username, role, unit, district, name, **options):
+    def handle(self, *args, username, role, unit, district, province, on, name, **options):
         password = os.environ.get("PORTAL_PASSWORD")
         if not password:
             if not os.isatty(0):
@@ -28,7 +37,7 @@ class Command(BaseCommand):
         try:
             user, created = user_create_or_update(
                 username=username, role=role, password=password, unit_code=unit, district_code=district,
-                full_name=name,
+                province_code=province, on=on, full_name=name,
             )
         except UserSetupError as exc:
             raise CommandError(str(exc)) from None

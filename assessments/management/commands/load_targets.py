@@ -2,18 +2,20 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.loaders import DEFAULT_TARGETS_FILE, DataFileError, targets_load
+from assessments.loaders import DataFileError, default_target_files, targets_load
 
 
 class Command(BaseCommand):
-    help = "Load the targets of Resolution 12/NQ-TU (keyed by target key). Idempotent."
+    help = "Load the targets of every programme (or of one FILE), keyed by programme and target key. Idempotent."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", default=str(DEFAULT_TARGETS_FILE))
+        parser.add_argument("file", nargs="?")
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file=None, **options):
+        files = [Path(file)] if file else default_target_files()
         try:
-            created, total = targets_load(Path(file))
+            for path in files:
+                programme, created, total = targets_load(path)
+                self.stdout.write(f"Mục tiêu [{programme.code}]: {total} trong tệp, tạo mới {created}.")
         except DataFileError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"Mục tiêu: {total} trong tệp, tạo mới {created}.")

@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.demo import DEMO_PASSWORD, DemoError, demo_exists, demo_users, seed_demo
+from assessments.demo import DEMO_PASSWORD, NEW_YEARS, OLD_YEARS, DemoError, demo_exists, demo_users, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Build the clearly labelled demo dataset (2022–2025) and demo logins. Refuses on production."
+    help = "Build the clearly labelled demo dataset (2022–2026, across the 2025 reform) and demo logins. Refuses on production."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (never on real data).")
@@ -20,10 +20,13 @@ class Command(BaseCommand):
             self.stdout.write("Dữ liệu minh họa đã có; không tạo lại.")
         else:
             try:
-                seed_demo(province_code=settings.PORTAL_PROVINCE_CODE)
+                seed_demo()
             except DemoError as exc:
                 raise CommandError(str(exc)) from None
-            self.stdout.write("Đã tạo dữ liệu minh họa (DEMO) cho các năm 2022–2025.")
+            self.stdout.write(
+                f"Đã tạo dữ liệu minh họa (DEMO): {OLD_YEARS[0]}–{OLD_YEARS[-1]} trên các đơn vị trước sắp xếp, "
+                f"{NEW_YEARS[0]}–{NEW_YEARS[-1]} trên các đơn vị kế thừa từ 01/07/2025."
+            )
         self.stdout.write(f"Tài khoản minh họa — mật khẩu của tất cả: {DEMO_PASSWORD}")
         for user in demo_users():
             self.stdout.write(f"  {user.username:<22} {user.get_role_display()} · {user.scope_label}")

@@ -6,35 +6,38 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from assessments.models import MAX_YEAR, MIN_YEAR
+from assessments.programmes import ProgrammeError, programme_get
 from reports import exports, selectors
-from reports.progress import OFFICIAL, default_province_code, programme_get, progress_report
+from reports.progress import OFFICIAL, progress_report
 
 
 class Command(BaseCommand):
-    help = "Báo cáo tiến độ thực hiện Nghị quyết 12/NQ-TU (số liệu chính thức) dạng JSON, CSV hoặc Excel."
+    help = "Báo cáo tiến độ thực hiện một chương trình (số liệu chính thức) dạng JSON, CSV hoặc Excel."
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="Năm báo cáo, ví dụ 2025.")
         parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
         parser.add_argument("--output", help="Tệp kết quả (mặc định: in ra màn hình; bắt buộc với xlsx).")
-        parser.add_argument("--province", type=int, default=None, help="Mã GSO của tỉnh (mặc định theo cấu hình).")
+        parser.add_argument("--programme", default=None, help="Mã chương trình (mặc định: chương trình mặc định).")
 
-    def handle(self, *args, year, format, output, province, **options):
+    def handle(self, *args, year, format, output, programme, **options):
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise CommandError(f"Năm {year} nằm ngoài khoảng cho phép ({MIN_YEAR}–{MAX_YEAR}).")
         if format == "xlsx" and not output:
             raise CommandError("Định dạng xlsx cần --output TỆP.")
-        province_code = default_province_code() if province is None else province
         with translation.override("vi"):
+            try:
+                chosen = programme_get(programme)
+            except ProgrammeError as exc:
+                raise CommandError(str(exc)) from None
             if format == "json":
-                data = json.dumps(progress_report(year=year, province_code=province_code), ensure_ascii=False,
+                data = json.dumps(progress_report(year=year, programme=chosen), ensure_ascii=False,
                                   indent=2).encode("utf-8") + b"\n"
             elif format == "csv":
-                rows = selectors.unit_rows(year=year, province_code=province_code, programme=programme_get(),
-                                           figures=OFFICIAL)
+                rows = selectors.unit_rows(year=year, programme=chosen, figures=OFFICIAL)
                 data = exports.units_csv(rows)
             else:
-                data = exports.xlsx_for(year=year, province_code=province_code)
+                data = exports.xlsx_for(year=year, programme=chosen)
         if output:
             try:
                 with open(output, "wb") as fh:

@@ -1,0 +1,188 @@
+"""Programmes as data (DESIGN §7): which programme, its frame, and who holds each frame unit in a year.
+
+This module is the one place that decides "which programme": pages, services, imports and
+reports all ask here. Nothing names a programme or a province; they come from the data.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from communes.lineage import Lineage
+from communes.models import Unit, in_force_q
+
+from .models import Programme
+
+
+class ProgrammeError(LookupError):
+    """A programme was asked for that does not exist or does not apply; the message is for the user."""
+
+
+def year_end(year: int) -> datetime.date:
+    return datetime.date(year, 12, 31)
+
+
+def programme_list() -> list[Programme]:
+    return list(Programme.objects.select_related("territory_province", "territory_district").order_by("-is_default", "code"))
+
+
+def programme_default() -> Programme | None:
+    """The programme marked default in the data (none marked: the first by code)."""
+    return (
+        Programme.objects.select_related("territory_province", "territory_district")
+        .order_by("-is_default", "code")
+        .first()
+    )
+
+
+def programme_get(code: str | None = None) -> Programme:
+    """The programme with `code`, or the default one when no code is given."""
+    if code in (None, ""):
+        programme = programme_default()
+        if programme is None:
+            raise ProgrammeError(_("Chưa có chương trình nào: chạy load_criteria trước."))
+        return programme
+    programme = (
+        Programme.objects.select_related("territory_province", "territory_district").filter(code=str(code)).first()
+    )
+    if programme is None:
+        codes = ", ".join(Programme.objects.order_by("code").values_list("code", flat=True))
+        raise ProgrammeError(
+            _("Không có chương trình mã “%(code)s” (các chương trình: %(codes)s).") % {"code": str(code)[:50],
+                                                                                       "codes": codes}
+        )
+    return programme
+
+
+def frame_units(programme: Programme) -> QuerySet[Unit]:
+    """The units of the programme's kinds in its territory, in force on the resolution date.
+
+    A programme without a territory or a resolution date has an empty frame (never "met").
+    """
+    if programme.territory_province_id is None or programme.resolution_date is None:
+        return Unit.objects.none()
+    qs = Unit.objects.filter(
+        in_force_q(programme.resolution_date),
+        province_id=programme.territory_province_id,
+        kind__in=list(programme.unit_kinds or []),
+    )
+    if programme.territory_district_id:
+        qs = qs.filter(district_id=programme.territory_district_id)
+    return qs
+
+
+@dataclass
+class Frame:
+    """A programme's frame read for one year: each frame unit and the unit holding its place."""
+
+    programme: Programme
+    year: int
+    units: list[Unit]
+    holders: dict[int, Unit | None]  # frame unit id → holder (None: nobody holds it)
+
+    @classmethod
+    def load(cls, programme: Programme, year: int, *, on: datetime.date | None = None) -> Frame:
+        """Holders as of 31/12/`year` (or as of `on`, e.g. a decision date)."""
+        units = list(frame_units(programme).select_related("district", "province").order_by("code"))
+        lineage = Lineage.following(units)
+        day = on or year_end(year)
+        return cls(programme, year, units, {u.id: lineage.holder(u, day) for u in units})
+
+    @property
+    def total(self) -> int:
+        return len(self.units)
+
+    def holder_ids(self) -> set[int]:
+        return {h.id for h in self.holders.values() if h is not None}
+
+    def carried_by(self) -> dict[int, list[Unit]]:
+        """Holder id → the frame units it carries (itself included when it is a frame unit)."""
+        out: dict[int, list[Unit]] = {}
+        for unit in self.units:
+            holder = self.holders[unit.id]
+            if holder is not None:
+                out.setdefault(holder.id, []).append(unit)
+        return out
+
+    def holder_list(self) -> list[Unit]:
+        seen: dict[int, Unit] = {}
+        for holder in self.holders.values():
+            if holder is not None:
+                seen.setdefault(holder.id, holder)
+        return sorted(seen.values(), key=lambda u: (u.code, u.id))
+
+
+def programmes_for_unit(unit: Unit, year: int, *, on: datetime.date | None = None) -> list[Programme]:
+    """THE rule: the programmes a unit is in for `year` — those covering the year whose frame it holds.
+
+    A unit holds a frame place when it is itself a frame unit in force on 31/12 of the year, or
+    the successor in force then of one (§7). A unit not in force on 31/12 is in none.
+    """
+    day = on or year_end(year)
+    if not unit.in_force_on(day):
+        return []
+    out = []
+    for programme in programme_list():
+        # Any kind may hold a place (a ward holding a former commune); frame membership is by kind.
+        if not programme.covers_year(year):
+            continue
+        if unit.id in Frame.load(programme, year, on=day).holder_ids():
+            out.append(programme)
+    return out
+
+
+def programme_for_unit(
+    unit: Unit, year: int, code: str | None = None, *, on: datetime.date | None = None
+) -> Programme:
+    """The programme of `unit` in `year`: the one named by `code`, or the only one it is in."""
+    day = on or year_end(year)
+    programmes = programmes_for_unit(unit, year, on=day)
+    if code not in (None, ""):
+        chosen = next((p for p in programmes if p.code == code), None)
+        if chosen is None:
+            programme_get(code)  # an unknown code says so
+            raise ProgrammeError(
+                _("%(unit)s không thuộc chương trình “%(code)s” năm %(year)s.")
+                % {"unit": unit, "code": code, "year": year}
+            )
+        return chosen
+    if len(programmes) == 1:
+        return programmes[0]
+    if not programmes:
+        if not unit.in_force_on(day):
+            raise ProgrammeError(
+                _("%(unit)s không có hiệu lực vào ngày %(day)s.") % {"unit": unit, "day": day.strftime("%d/%m/%Y")}
+            )
+        raise ProgrammeError(
+            _("%(unit)s không thuộc đối tượng của chương trình nào năm %(year)s.") % {"unit": unit, "year": year}
+        )
+    raise ProgrammeError(
+        _("%(unit)s thuộc nhiều chương trình năm %(year)s (%(codes)s): hãy chọn chương trình.")
+        % {"unit": unit, "year": year, "codes": ", ".join(p.code for p in programmes)}
+    )
+
+
+def units_in_programmes(unit_ids: set[int] | None, year: int) -> dict[int, list[Programme]]:
+    """For many units at once (imports, tables): unit id → programmes it is in for `year`."""
+    out: dict[int, list[Programme]] = {}
+    for programme in programme_list():
+        if not programme.covers_year(year):
+            continue
+        for holder_id in Frame.load(programme, year).holder_ids():
+            if unit_ids is None or holder_id in unit_ids:
+                out.setdefault(holder_id, []).append(programme)
+    return out
+
+
+def territory_q(programme: Programme, prefix: str = "") -> Q:
+    """Units of the programme's territory (any date), for filters such as report years."""
+    if programme.territory_province_id is None:
+        return Q(pk__in=[])
+    q = Q(**{f"{prefix}province_id": programme.territory_province_id})
+    if programme.territory_district_id:
+        q &= Q(**{f"{prefix}district_id": programme.territory_district_id})
+    return q

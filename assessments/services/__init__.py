@@ -1,0 +1,48 @@
+"""Writes: every change to assessments, registrations and recognitions goes through here.
+
+Each service runs in one transaction, checks the rule it owns (not only the template),
+records who/when/why, and raises a DomainError subclass with a message for the user. The web
+pages, the admin, the bulk import and the commands all call these same functions.
+"""
+
+from .common import (
+    DomainError,
+    RecognitionRuleError,
+    StaleAssessmentError,
+    check_year,
+    criteria_set_for,
+    recognition_threshold,
+    refresh_met_counts,
+    year_range,
+)
+from .evidence import REVIEW_DECISIONS, assessment_review_update, assessment_self_update, evidence_add, evidence_delete
+from .recognitions import (
+    LEVEL_CAPABILITY,
+    recognition_create,
+    recognition_programme,
+    recognition_revoke,
+    recognition_rule_problem,
+)
+from .records import assessment_mark_returned, assessment_record, recognition_record_revocation
+from .registrations import registration_create, registration_delete
+from .uploads import ALLOWED_UPLOADS, DOCX, JPEG, PDF, PNG, XLSX, upload_check
+from .workflow import (
+    assessment_get_or_create,
+    assessment_reopen,
+    assessment_return,
+    assessment_save_review,
+    assessment_save_self,
+    assessment_submit,
+    assessment_verify,
+)
+
+__all__ = [
+    "ALLOWED_UPLOADS", "DOCX", "JPEG", "PDF", "PNG", "REVIEW_DECISIONS", "XLSX", "DomainError",
+    "LEVEL_CAPABILITY", "RecognitionRuleError", "StaleAssessmentError", "assessment_get_or_create",
+    "assessment_mark_returned", "assessment_record", "assessment_reopen", "recognition_record_revocation", "assessment_return", "assessment_review_update",
+    "assessment_save_review", "assessment_save_self", "assessment_self_update", "assessment_submit",
+    "assessment_verify", "check_year", "criteria_set_for", "evidence_add", "evidence_delete",
+    "recognition_create", "recognition_programme", "recognition_revoke", "recognition_rule_problem",
+    "recognition_threshold", "refresh_met_counts", "registration_create", "registration_delete", "upload_check",
+    "year_range",
+]

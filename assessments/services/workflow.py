@@ -1,0 +1,202 @@
+"""The assessment workflow: draft → submitted → (returned → submitted)* → verified; reopen by an admin."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from accounts import permissions
+from communes.models import Unit
+
+from .. import programmes
+from ..models import Assessment, CriteriaSet, CriterionResult, Result, Status, Transition
+from .common import (
+    DomainError,
+    check_year,
+    criteria_set_for,
+    lock,
+    move,
+    programme_error,
+    refresh_met_counts,
+    require_unit_write,
+    save,
+)
+
+
+def assessment_get_or_create(*, unit: Unit, year: int, actor, programme: str | None = None) -> Assessment:
+    """The unit's assessment for `year` in its programme (or the one named by code), with one result
+    per criterion of the set in force. Idempotent: a second call (a double click) returns the same one.
+    """
+    permissions.require(actor, "assessment.edit")
+    require_unit_write(actor, unit)
+    check_year(year)
+    try:
+        chosen = programmes.programme_for_unit(unit, year, programme)
+    except programmes.ProgrammeError as error:
+        raise programme_error(error) from None
+    criteria_set = criteria_set_for(chosen, year)
+    existing = Assessment.objects.filter(unit=unit, year=year, criteria_set__programme=chosen).first()
+    if existing is not None:
+        return existing
+    try:
+        return _assessment_create(unit=unit, year=year, criteria_set=criteria_set, actor=actor)
+    except IntegrityError:
+        # Another request created it between our read and our write.
+        existing = Assessment.objects.filter(unit=unit, year=year, criteria_set__programme=chosen).first()
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _assessment_create(*, unit: Unit, year: int, criteria_set: CriteriaSet, actor) -> Assessment:
+    # Serialise concurrent starts for one unit: the second waits, then finds the first one's row.
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()
+    existing = Assessment.objects.filter(unit=unit, year=year, criteria_set__programme=criteria_set.programme).first()
+    if existing is not None:
+        return existing
+    assessment = Assessment(unit=unit, year=year, criteria_set=criteria_set)
+    assessment._history_user = actor
+    assessment.save()
+    # With history, so that the timeline can show each answer's first change from "not yet".
+    bulk_create_with_history(
+        [CriterionResult(assessment=assessment, criterion=criterion) for criterion in criteria_set.criteria.all()],
+        CriterionResult, default_user=actor,
+    )
+    Transition.objects.create(assessment=assessment, from_status="", to_status=Status.DRAFT, actor=actor)
+    return assessment
+
+
+def _results_by_criterion(assessment: Assessment, values: Mapping[int, Mapping[str, str]]):
+    results = {r.criterion_id: r for r in assessment.results.select_related("criterion")}
+    unknown = set(values) - set(results)
+    if unknown:
+        raise DomainError(_("Dữ liệu gửi lên có tiêu chí không thuộc bộ tiêu chí của đánh giá này."))
+    return results
+
+
+@transaction.atomic
+def assessment_save_self(
+    *, assessment: Assessment, actor, version: int, values: Mapping[int, Mapping[str, str]]
+) -> Assessment:
+    """Save the commune's self-assessment. `values`: criterion id → {"self_result", "note"}."""
+    permissions.require(actor, "assessment.edit")
+    assessment = lock(assessment, version, actor)
+    if assessment.status not in (Status.DRAFT, Status.RETURNED):
+        raise DomainError(_("Đánh giá ở trạng thái “%(status)s” không thể sửa.") % {"status": assessment.get_status_display()})
+    results = _results_by_criterion(assessment, values)
+    for criterion_id, data in values.items():
+        result = results[criterion_id]
+        new_result = data.get("self_result", result.self_result) or Result.NOT_YET
+        if new_result not in Result.values:
+            raise DomainError(_("Kết quả “%(value)s” không hợp lệ.") % {"value": new_result})
+        new_note = data.get("note", result.note)
+        if (new_result, new_note) != (result.self_result, result.note):
+            result.self_result, result.note = new_result, new_note
+            result._history_user = actor
+            result.save()
+    refresh_met_counts(assessment)
+    save(assessment, actor=actor)
+    return assessment
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, actor, version: int | None = None) -> Assessment:
+    permissions.require(actor, "assessment.edit")
+    assessment = lock(assessment, version, actor)
+    if assessment.status not in (Status.DRAFT, Status.RETURNED):
+        raise DomainError(_("Chỉ gửi được đánh giá đang soạn hoặc bị trả lại."))
+    missing = list(
+        assessment.results.filter(self_result=Result.NOT_YET).values_list("criterion__number", flat=True)
+    )
+    if missing:
+        raise DomainError(
+            _("Chưa đánh giá các tiêu chí: %(numbers)s. Cần đánh giá đủ tất cả tiêu chí trước khi gửi.")
+            % {"numbers": ", ".join(str(n) for n in missing)}
+        )
+    move(assessment, to=Status.SUBMITTED, actor=actor)
+    assessment.submitted_at = timezone.now()
+    refresh_met_counts(assessment)
+    save(assessment, actor=actor, reason=_("Gửi lên cấp trên"))
+    return assessment
+
+
+@transaction.atomic
+def assessment_save_review(
+    *, assessment: Assessment, actor, version: int, values: Mapping[int, Mapping[str, str]]
+) -> Assessment:
+    """Save the district's verification. `values`: criterion id → {"verified_result", "reviewer_comment"}."""
+    permissions.require(actor, "assessment.review")
+    assessment = lock(assessment, version, actor)
+    if assessment.status != Status.SUBMITTED:
+        raise DomainError(_("Chỉ thẩm định được đánh giá đã gửi lên."))
+    results = _results_by_criterion(assessment, values)
+    for criterion_id, data in values.items():
+        result = results[criterion_id]
+        new_result = data.get("verified_result", result.verified_result) or ""
+        if new_result and new_result not in (Result.MET, Result.NOT_MET):
+            raise DomainError(_("Kết quả thẩm định chỉ có thể là Đạt hoặc Chưa đạt."))
+        new_comment = data.get("reviewer_comment", result.reviewer_comment)
+        if (new_result, new_comment) != (result.verified_result, result.reviewer_comment):
+            result.verified_result, result.reviewer_comment = new_result, new_comment
+            result._history_user = actor
+            result.save()
+    save(assessment, actor=actor)
+    return assessment
+
+
+@transaction.atomic
+def assessment_return(*, assessment: Assessment, actor, reason: str, version: int | None = None) -> Assessment:
+    permissions.require(actor, "assessment.review")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Cần ghi lý do trả lại."))
+    assessment = lock(assessment, version, actor)
+    if assessment.status != Status.SUBMITTED:
+        raise DomainError(_("Chỉ trả lại được đánh giá đã gửi lên."))
+    move(assessment, to=Status.RETURNED, actor=actor, reason=reason)
+    assessment.return_reason = reason
+    save(assessment, actor=actor, reason=reason)
+    return assessment
+
+
+@transaction.atomic
+def assessment_verify(*, assessment: Assessment, actor, version: int | None = None) -> Assessment:
+    permissions.require(actor, "assessment.review")
+    assessment = lock(assessment, version, actor)
+    if assessment.status != Status.SUBMITTED:
+        raise DomainError(_("Chỉ xác nhận thẩm định được đánh giá đã gửi lên."))
+    # A criterion the reviewer did not touch is confirmed as the commune assessed it.
+    for result in assessment.results.filter(verified_result=""):
+        result.verified_result = Result.MET if result.self_result == Result.MET else Result.NOT_MET
+        result._history_user = actor
+        result.save()
+    move(assessment, to=Status.VERIFIED, actor=actor)
+    assessment.verified_at = timezone.now()
+    assessment.verified_by = actor
+    assessment.return_reason = ""
+    refresh_met_counts(assessment)
+    save(assessment, actor=actor, reason=_("Xác nhận thẩm định"))
+    return assessment
+
+
+@transaction.atomic
+def assessment_reopen(*, assessment: Assessment, actor, reason: str, version: int | None = None) -> Assessment:
+    """Administrators only: unlock a verified assessment back to 'submitted' for review."""
+    permissions.require(actor, "assessment.reopen")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Cần ghi lý do mở lại."))
+    assessment = lock(assessment, version, actor)
+    if assessment.status != Status.VERIFIED:
+        raise DomainError(_("Chỉ mở lại được đánh giá đã thẩm định."))
+    move(assessment, to=Status.SUBMITTED, actor=actor, reason=reason)
+    assessment.verified_at = None
+    assessment.verified_by = None
+    refresh_met_counts(assessment)
+    save(assessment, actor=actor, reason=reason)
+    return assessment
