@@ -2,7 +2,9 @@
 
 Outside the scope → 404, inside but not allowed → 403, anonymous → login page (DESIGN §4).
 Form posts that are allowed end in a redirect (302); a unit outside the scope offered in a
-form's choice field is bad input (400) — it never gets as far as a service.
+form's choice field is bad input (400) — it never gets as far as a service. Every POST's effect
+on the data is checked too: done when allowed, nothing changed when refused (a refused action
+that also answers 302 would otherwise pass).
 """
 
 import datetime
@@ -11,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from assessments import services
+from assessments.models import Assessment, Evidence, Recognition, Registration, Status
 from tests import factories
 from tests.assessments import files
 from tests.conftest import record
@@ -95,32 +98,61 @@ ENDPOINTS = [
      {"officer": (403, 404), "reviewer": (302, 404), "province": (302, 302), "admin": (302, 302)}),
 ]
 
+def _refreshed(world, scope, name):
+    obj = _o(world, scope, name)
+    return type(obj).objects.filter(pk=obj.pk).first()
+
+
+# What each POST changes, read back from the database after the request.
+EFFECTS = {
+    "assessment_start": lambda w, s, user: Assessment.objects.filter(unit=user.unit, year=2026).exists()
+    if user and user.unit_id else Assessment.objects.filter(year=2026).exists(),
+    "assessment_save": lambda w, s, user: _refreshed(w, s, "draft").version > _o(w, s, "draft").version,
+    "assessment_review_post": lambda w, s, user: _refreshed(w, s, "submitted").version > _o(w, s, "submitted").version,
+    "assessment_reopen": lambda w, s, user: _refreshed(w, s, "verified").status == Status.SUBMITTED,
+    "evidence_delete": lambda w, s, user: not Evidence.objects.filter(pk=_o(w, s, "evidence").pk).exists(),
+    "recognition_create": lambda w, s, user: Recognition.objects.filter(unit=_o(w, s, "unit"),
+                                                                        decision_number="9/QĐ").exists(),
+    "recognition_revoke": lambda w, s, user: _refreshed(w, s, "recognition").revoked_on is not None,
+    "registration_create": lambda w, s, user: Registration.objects.filter(unit=_o(w, s, "unit"), year=2024).exists(),
+    "registration_delete": lambda w, s, user: not Registration.objects.filter(
+        pk=_o(w, s, "registration").pk).exists(),
+}
+
 CASES = []
 for name, method, url, data, expected in ENDPOINTS:
     for role in ROLES:
         for index, scope in enumerate(("own", "other")):
             status = LOGIN if role == "anonymous" else expected[role][index]
-            CASES.append(pytest.param(method, url, data, role, scope, status, id=f"{name}-{method}-{role}-{scope}"))
+            CASES.append(pytest.param(name, method, url, data, role, scope, status,
+                                      id=f"{name}-{method}-{role}-{scope}"))
 
 
 def test_every_endpoint_is_in_the_matrix():
+    from django.urls import resolve
+
     from assessments.urls import urlpatterns
 
-    covered = {reverse_name for reverse_name in (
-        "officer_home", "assessment_start", "assessment_detail", "assessment_review", "assessment_reopen",
-        "evidence_download", "evidence_delete", "reviewer_inbox", "recognition_list", "recognition_create",
-        "recognition_revoke", "recognition_scan", "registration_list", "registration_create", "registration_delete",
-    )}
-    assert {p.name for p in urlpatterns} == covered
+    world_free = {"officer_home", "assessment_start", "reviewer_inbox", "recognition_list", "recognition_create",
+                  "registration_list", "registration_create"}
+    # The URL names the matrix reaches, read from the matrix itself (not a hand-typed list).
+    reached = set()
+    for name, _method, url, _data, _expected in ENDPOINTS:
+        if name in world_free:
+            reached.add(resolve(url(None, "own")).url_name)
+    reached |= {n for n, *_ in ENDPOINTS} & {p.name for p in urlpatterns}
+    assert {p.name for p in urlpatterns} <= reached
+    assert set(EFFECTS) == {name for name, method, *_ in ENDPOINTS if method == "post"}
 
 
-@pytest.mark.parametrize("method,url,data,role,scope,expected", CASES)
+@pytest.mark.parametrize("name,method,url,data,role,scope,expected", CASES)
 def test_permission_matrix(client, unit, other_unit, officer_user, reviewer_user, province_user, admin_user,
-                           method, url, data, role, scope, expected):
+                           name, method, url, data, role, scope, expected):
     world = World(unit, other_unit, admin_user)
     users = {"officer": officer_user, "reviewer": reviewer_user, "province": province_user, "admin": admin_user}
-    if role != "anonymous":
-        client.force_login(users[role])
+    user = users.get(role)
+    if user is not None:
+        client.force_login(user)
     path = url(world, scope)
     if method == "get":
         response = client.get(path)
@@ -133,3 +165,6 @@ def test_permission_matrix(client, unit, other_unit, officer_user, reviewer_user
         assert response.status_code == expected, response.content.decode()[:2000]
         if expected == 302:
             assert not response["Location"].startswith(reverse("accounts:login"))
+    if method == "post":
+        done = EFFECTS[name](world, scope, user)
+        assert done is (expected == 302), f"{name} by {role} on {scope}: effect {done}, status {response.status_code}"
