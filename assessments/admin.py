@@ -162,17 +162,63 @@ class AssessmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     inlines = [CriterionResultInline, TransitionInline]
 
 
+class RegistrationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Registration
+        fields = ("programme", "unit", "year", "note")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "programme" in self.fields:
+            self.fields["programme"].required = False  # empty: the unit's one programme that year
+
+
 @admin.register(Registration)
 class RegistrationAdmin(SimpleHistoryAdmin):
+    form = RegistrationAdminForm
     list_display = ("unit", "programme", "year", "note", "created_by", "created_at")
     list_filter = ("programme", "year", "unit__district")
     search_fields = ("unit__name", "unit__code")
     autocomplete_fields = ("unit",)
     readonly_fields = ("created_by",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # A registration is recorded or deleted, not rewritten (the history keeps who did what).
+        return ("created_by",) if obj is None else ("programme", "unit", "year", "created_by")
+
     def save_model(self, request, obj, form, change):
-        obj.created_by = obj.created_by or request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            obj._history_user = request.user
+            obj.save(update_fields=["note"])
+            return
+        try:
+            created = services.registration_create(
+                unit=obj.unit, year=obj.year, actor=request.user, note=obj.note,
+                programme=obj.programme.code if obj.programme_id else None,
+            )
+        except services.DomainError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            obj._not_saved = True
+            return
+        obj.pk, obj._state, obj.created_by = created.pk, created._state, created.created_by
+
+    def delete_model(self, request, obj):
+        services.registration_delete(registration=obj, actor=request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one by one, through the service
+        return actions
+
+    def log_addition(self, request, obj, message):
+        if getattr(obj, "_not_saved", False) or obj.pk is None:
+            return None
+        return super().log_addition(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(obj, "_not_saved", False) or obj.pk is None:
+            return HttpResponseRedirect(request.path)
+        return super().response_add(request, obj, post_url_continue)
 
 
 class RecognitionAdminForm(forms.ModelForm):

@@ -89,3 +89,31 @@ def test_login_with_password_reaches_admin(client, admin_user):
     response = client.post(reverse("accounts:login"), {"username": admin_user.username, "password": PASSWORD})
     assert response.status_code == 302
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_admin_adds_registrations_and_recognitions_through_the_services(client, admin_user, db):
+    from assessments.models import Recognition, Registration
+    from communes.models import UnitKind
+
+    unit = UnitFactory()
+    ward = UnitFactory(kind=UnitKind.PHUONG)  # in no programme
+    CriteriaSetFactory()
+    client.force_login(admin_user)
+    url = reverse("admin:assessments_registration_add")
+    client.post(url, {"unit": unit.pk, "year": 2024, "note": "thí điểm"}, follow=True)
+    registration = Registration.objects.get()
+    assert (registration.unit, registration.created_by, registration.programme.code) == (unit, admin_user,
+                                                                                          "nq12_commune")
+    page = client.post(url, {"unit": ward.pk, "year": 2024, "note": ""}, follow=True).content.decode()
+    assert "không thuộc đối tượng của chương trình nào" in page
+    assert Registration.objects.count() == 1
+    # A decision dated in the future, or with a scan that is not a PDF/image, is refused and nothing is saved.
+    url = reverse("admin:assessments_recognition_add")
+    data = {"unit": unit.pk, "level": 1, "decision_number": "9/QĐ", "decision_date": "15/12/2030",
+            "issued_by": "UBND huyện", "revoke_reason": ""}
+    assert client.post(url, data).status_code == 200
+    data["decision_date"] = "15/12/2024"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    data["scan"] = SimpleUploadedFile("qd.pdf", b"<html><script>x</script></html>", content_type="application/pdf")
+    assert client.post(url, data).status_code == 200
+    assert not Recognition.objects.exists()
