@@ -119,7 +119,8 @@ def unit_history(*, unit: Unit, programme=None, units: list[Unit] | None = None)
     names = {u.id: u for u in units}
     recognitions = list(Recognition.objects.filter(unit_id__in=ids).select_related("programme", "unit")
                         .order_by("decision_date", "level"))
-    registrations = list(Registration.objects.filter(unit_id__in=ids).order_by("year").values_list("year", flat=True))
+    # The unit's own pilot registrations (a predecessor's are its own history, shown on its page).
+    registrations = list(Registration.objects.filter(unit=unit).order_by("year").values_list("year", flat=True))
     years = []
     assessments = Assessment.objects.filter(unit_id__in=ids).select_related("criteria_set__programme")
     if programme is not None:
