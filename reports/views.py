@@ -200,8 +200,9 @@ def units_csv(request):
     user = request.user
     district = None
     if request.GET.get("district"):
-        permissions.require(user, "reports.view_district")
+        # Scope first (outside it: 404), then the role (inside but not allowed: 403), §4.
         district = _district_or_404(request, request.GET["district"])
+        permissions.require(user, "reports.view_district")
     else:
         permissions.require(user, "reports.view_province")
     programme = _programme(request)
@@ -219,8 +220,8 @@ def units_csv(request):
 
 @login_required
 def district(request, code):
-    permissions.require(request.user, "reports.view_district")
     district = _district_or_404(request, code)
+    permissions.require(request.user, "reports.view_district")
     programme = _programme(request)
     ctx = _context(request, programme)
     rows = selectors.unit_rows(year=ctx["year"], programme=programme, figures=ctx["figures"], district=district)
@@ -247,8 +248,8 @@ def criteria(request):
     if not code and not permissions.has_capability(user, "reports.view_province") and user.district_id:
         code = user.district.code
     if code:
-        permissions.require(user, "reports.view_district")
         district = _district_or_404(request, code)
+        permissions.require(user, "reports.view_district")
     else:
         permissions.require(user, "reports.view_province")
     programme = _programme(request)

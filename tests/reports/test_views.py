@@ -287,3 +287,14 @@ def test_query_count_is_constant(client, criteria_set, page, django_assert_max_n
     with django_assert_max_num_queries(20):
         large = count_queries(client, url)
     assert small == large
+
+
+def test_a_district_outside_the_scope_is_404_even_for_a_role_without_district_pages(client, criteria_set):
+    """§4: outside the scope → 404 before any role check; inside but not allowed → 403."""
+    own, other = factories.DistrictFactory(), factories.DistrictFactory()
+    officer = factories.officer(factories.UnitFactory(district=own))
+    login(client, officer)
+    for code, status in ((other.code, 404), (own.code, 403)):
+        assert client.get(reverse("reports:district", args=[code])).status_code == status
+        assert client.get(reverse("reports:criteria") + f"?district={code}").status_code == status
+        assert client.get(reverse("reports:units_csv") + f"?district={code}").status_code == status
