@@ -12,3 +12,11 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Tên đăng nhập")
         self.fields["password"].label = _("Mật khẩu")
+
+    def clean(self):
+        # A username longer than any account's can match none: refuse it before authentication, whose
+        # failure log (django-axes) could not store it (a 500 on PostgreSQL).
+        username = self.data.get("username") or ""
+        if len(username) > self.username_field.max_length:
+            raise self.get_invalid_login_error()
+        return super().clean()
