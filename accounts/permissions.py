@@ -39,6 +39,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.ADMIN: frozenset(
         {
+            "criteria.manage",
             "assessment.review",
             "assessment.reopen",
             "recognition.record_commune",

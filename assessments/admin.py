@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
-from django.db.models import Max
+from django.contrib.admin.options import ActionLocation
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,8 +35,13 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
     )
 
 
-def set_in_use(criteria_set) -> bool:
-    return criteria_set is not None and criteria_set.pk is not None and criteria_set.assessments.exists()
+set_in_use = services.criteria_set_in_use
+
+
+def set_frozen(criteria_set) -> bool:
+    """Criteria of a set in use are frozen: adding, changing or deleting one would silently change
+    what every assessment on it means (a 17th criterion makes every 16/16 unit unrecognisable)."""
+    return set_in_use(criteria_set)
 
 
 class CriterionInline(admin.StackedInline):
@@ -45,26 +49,23 @@ class CriterionInline(admin.StackedInline):
     extra = 0
     fields = ("number", "title", "wording", "evidence_guidance")
 
-    def _locked(self, obj):
-        return set_in_use(obj)
-
     def has_add_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_add_permission(request, obj)
+        return not set_frozen(obj) and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_change_permission(request, obj)
+        return not set_frozen(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_delete_permission(request, obj)
+        return not set_frozen(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(CriteriaSet)
 class CriteriaSetAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "version", "programme", "valid_from_year", "valid_to_year", "criteria_count")
-    list_filter = ("programme", "valid_from_year")
+    list_display = ("name", "version", "programme", "valid_from_year", "valid_to_year", "published", "criteria_count")
+    list_filter = ("programme", "published", "valid_from_year")
     search_fields = ("name", "source_document")
     inlines = [CriterionInline]
-    actions = ["copy_as_new_version"]
+    actions = ["copy_as_new_version", "publish"]
 
     @admin.display(description=_("Số tiêu chí"))
     def criteria_count(self, obj):
@@ -73,57 +74,81 @@ class CriteriaSetAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A set used by an assessment is never edited destructively: copy it as a new version.
         if set_in_use(obj):
-            return ("programme", "version", "name", "valid_from_year", "source_document", "recognition_threshold")
-        return ()
+            return ("programme", "version", "name", "valid_from_year", "source_document", "recognition_threshold",
+                    "published")
+        if obj is not None and obj.published:
+            return ("programme", "version", "published")
+        return ("published",)
 
     def has_delete_permission(self, request, obj=None):
         return not set_in_use(obj) and super().has_delete_permission(request, obj)
 
-    @admin.action(description=_("Sao chép thành phiên bản mới"))
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)  # one by one: a set in use must never go in a bulk delete
+        return actions
+
+    @admin.action(description=_("Sao chép thành phiên bản mới (bản nháp)"))
     def copy_as_new_version(self, request, queryset):
-        created = []
-        with transaction.atomic():
-            for original in queryset:
-                top = CriteriaSet.objects.filter(programme=original.programme).aggregate(v=Max("version"))["v"]
-                copy = CriteriaSet.objects.create(
-                    programme=original.programme,
-                    name=original.name,
-                    version=(top or 0) + 1,
-                    valid_from_year=original.valid_from_year,
-                    valid_to_year=original.valid_to_year,
-                    source_document=original.source_document,
-                    recognition_threshold=original.recognition_threshold,
-                )
-                Criterion.objects.bulk_create(
-                    Criterion(criteria_set=copy, number=c.number, title=c.title, wording=c.wording,
-                              evidence_guidance=c.evidence_guidance)
-                    for c in original.criteria.all()
-                )
-                created.append(copy)
+        created = [services.criteria_set_copy(criteria_set=original, actor=request.user) for original in queryset]
         self.message_user(
             request,
-            ngettext("Đã tạo %(n)d phiên bản mới; hãy sửa nội dung và năm áp dụng.",
-                     "Đã tạo %(n)d phiên bản mới; hãy sửa nội dung và năm áp dụng.", len(created))
+            ngettext("Đã tạo %(n)d bản nháp; hãy sửa nội dung và năm áp dụng rồi chọn “Công bố”.",
+                     "Đã tạo %(n)d bản nháp; hãy sửa nội dung và năm áp dụng rồi chọn “Công bố”.", len(created))
             % {"n": len(created)},
             messages.SUCCESS,
         )
 
+    @admin.action(description=_("Công bố (áp dụng từ năm đã ghi)"))
+    def publish(self, request, queryset):
+        for criteria_set in queryset.order_by("valid_from_year"):
+            try:
+                closed = services.criteria_set_publish(criteria_set=criteria_set, actor=request.user)
+            except services.DomainError as error:
+                self.message_user(request, f"{criteria_set}: {error}", messages.ERROR)
+                continue
+            self.message_user(request, _("Đã công bố %(set)s.") % {"set": criteria_set}, messages.SUCCESS)
+            for other in closed:
+                self.message_user(request, _("%(set)s nay áp dụng đến năm %(year)s.")
+                                  % {"set": other, "year": other.valid_to_year}, messages.INFO)
+
+
+class CriterionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ("criteria_set", "number", "title", "wording", "evidence_guidance")
+
+    def clean_criteria_set(self):
+        criteria_set = self.cleaned_data["criteria_set"]
+        if set_frozen(criteria_set):
+            raise forms.ValidationError(
+                _("Bộ tiêu chí này đã được dùng để đánh giá nên không thể thêm hoặc sửa tiêu chí; hãy sao chép "
+                  "thành phiên bản mới.")
+            )
+        return criteria_set
+
 
 @admin.register(Criterion)
 class CriterionAdmin(SimpleHistoryAdmin):
+    form = CriterionAdminForm
     list_display = ("number", "title", "criteria_set")
     list_filter = ("criteria_set",)
     search_fields = ("title", "wording")
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and set_in_use(obj.criteria_set):
+        if obj is not None and set_frozen(obj.criteria_set):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and set_in_use(obj.criteria_set):
+        if obj is not None and set_frozen(obj.criteria_set):
             return False
         return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)
+        return actions
 
 
 class ReadOnlyAdminMixin:
@@ -205,8 +230,8 @@ class RegistrationAdmin(SimpleHistoryAdmin):
     def delete_model(self, request, obj):
         services.registration_delete(registration=obj, actor=request.user)
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)  # one by one, through the service
         return actions
 

@@ -104,7 +104,8 @@ class Programme(models.Model):
 
 class CriteriaSetQuerySet(models.QuerySet):
     def in_force(self, year: int):
-        return self.filter(valid_from_year__lte=year).filter(
+        """Published sets whose years include `year` (a draft copy is never in force)."""
+        return self.filter(published=True, valid_from_year__lte=year).filter(
             models.Q(valid_to_year__isnull=True) | models.Q(valid_to_year__gte=year)
         )
 
@@ -123,6 +124,8 @@ class CriteriaSet(models.Model):
         _("số tiêu chí cần đạt để công nhận"), null=True, blank=True,
         help_text=_("Để trống nghĩa là phải đạt tất cả tiêu chí."),
     )
+    # A copy ("Sao chép thành phiên bản mới") is a draft until an administrator publishes it with its years.
+    published = models.BooleanField(_("đã công bố"), default=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     history = HistoricalRecords(verbose_name=_("lịch sử bộ tiêu chí"))
 
@@ -134,6 +137,9 @@ class CriteriaSet(models.Model):
         ordering = ["programme", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "version"], name="criteriaset_unique_version"),
+            # One published set starts in a given year for a programme (overlaps are refused on publishing).
+            models.UniqueConstraint(fields=["programme", "valid_from_year"], condition=models.Q(published=True),
+                                    name="criteriaset_one_published_start"),
             models.CheckConstraint(
                 condition=models.Q(valid_from_year__gte=MIN_YEAR, valid_from_year__lte=MAX_YEAR),
                 name="criteriaset_from_year_range",

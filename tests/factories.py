@@ -105,6 +105,9 @@ class CriteriaSetFactory(DjangoModelFactory):
     version = factory.Sequence(lambda n: n + 1)
     valid_from_year = 2021
     valid_to_year = None
+    # One published set per programme and start year: a second one is a draft (a copy) unless told.
+    published = factory.LazyAttribute(lambda o: not CriteriaSet.objects.filter(
+        programme=o.programme, valid_from_year=o.valid_from_year, published=True).exists())
 
     @factory.post_generation
     def criteria(self, create, extracted, **kwargs):

@@ -117,3 +117,51 @@ def test_admin_adds_registrations_and_recognitions_through_the_services(client, 
     data["scan"] = SimpleUploadedFile("qd.pdf", b"<html><script>x</script></html>", content_type="application/pdf")
     assert client.post(url, data).status_code == 200
     assert not Recognition.objects.exists()
+
+
+def test_a_copy_is_a_draft_until_published_and_one_set_is_in_force_per_year(client, admin_user, data):
+    from assessments import services
+    from assessments.models import Criterion
+
+    criteria_set, unit = data
+    client.force_login(admin_user)
+    changelist = reverse("admin:assessments_criteriaset_changelist")
+    client.post(changelist, {"action": "copy_as_new_version", "_selected_action": [criteria_set.pk]})
+    copy = CriteriaSet.objects.exclude(pk=criteria_set.pk).get()
+    assert not copy.published
+    # Officers keep starting on the published set: the unedited copy is not in force.
+    assert services.criteria_set_for(criteria_set.programme, 2026) == criteria_set
+    # Publishing with the original's years would run one year on two sets: refused, nothing changes.
+    page = client.post(changelist, {"action": "publish", "_selected_action": [copy.pk]}, follow=True)
+    assert "mỗi năm chỉ có một bộ tiêu chí" in page.content.decode()
+    copy.refresh_from_db()
+    assert not copy.published
+    # From 2027: published, and the old set now ends in 2026 (closed, not rewritten).
+    CriteriaSet.objects.filter(pk=copy.pk).update(valid_from_year=2027)
+    Criterion.objects.filter(criteria_set=copy, number=16).update(title="Tiêu chí 16 (bản 2027)")
+    client.post(changelist, {"action": "publish", "_selected_action": [copy.pk]})
+    copy.refresh_from_db()
+    criteria_set.refresh_from_db()
+    assert copy.published and criteria_set.valid_to_year == 2026
+    assert services.criteria_set_for(criteria_set.programme, 2026) == criteria_set
+    assert services.criteria_set_for(criteria_set.programme, 2027) == copy
+
+
+def test_criteria_of_a_set_in_use_are_frozen(client, admin_user, data):
+    from assessments.models import Criterion
+
+    criteria_set, _unit = data
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:assessments_criterion_add"), {
+        "criteria_set": criteria_set.pk, "number": 17, "title": "Tiêu chí 17", "wording": "Thêm", "evidence_guidance": ""})
+    assert response.status_code == 200 and "không thể thêm hoặc sửa tiêu chí" in response.content.decode()
+    assert criteria_set.criteria.count() == 16
+    first = criteria_set.criteria.get(number=1)
+    response = client.post(reverse("admin:assessments_criterion_changelist"),
+                           {"action": "delete_selected", "_selected_action": [first.pk], "post": "yes"})
+    assert Criterion.objects.filter(pk=first.pk).exists()
+    assert client.get(reverse("admin:assessments_criterion_change", args=[first.pk])).status_code in (200, 403)
+    response = client.post(reverse("admin:assessments_criterion_change", args=[first.pk]), {
+        "criteria_set": criteria_set.pk, "number": 1, "title": "Đổi", "wording": "Đổi", "evidence_guidance": ""})
+    first.refresh_from_db()
+    assert first.title != "Đổi"

@@ -67,10 +67,10 @@ MATRIX = {
     "csv": (403, 403, 403, 200, 200),
     "csv_district": (403, 200, 404, 200, 200),
     "district": (403, 200, 404, 200, 200),
-    "other_district": (403, 404, 200, 200, 200),
+    "other_district": (404, 404, 200, 200, 200),  # outside the officer's scope: 404 before the role check
     "criteria": (403, 200, 200, 200, 200),
     "criteria_district": (403, 200, 404, 200, 200),
-    "criteria_other": (403, 404, 200, 200, 200),
+    "criteria_other": (404, 404, 200, 200, 200),
     "unit": (200, 200, 404, 200, 200),
     "other_unit": (404, 404, 200, 200, 200),
 }
