@@ -408,6 +408,8 @@ def _plan_assessments(checker: _Checker, rows, numbers: set[int]) -> None:
                                 % {"year": year, "total": len(wanted)})
         if stage is None or len(values) != len(wanted):
             continue
+        if not _workflow_allows(checker, row, stage, assessment, unit, year):
+            continue
         action = CREATED
         if assessment is not None:
             stored = results[assessment.id]
@@ -429,6 +431,28 @@ def _plan_assessments(checker: _Checker, rows, numbers: set[int]) -> None:
             "year": year, "stage": stage, "results": values, "criteria_set": criteria_set, "programme": programme,
             "criterion_ids": {n: c.id for n, c in wanted.items()}, "assessment": assessment, "returned": returned,
         }))
+
+
+def _workflow_allows(checker: _Checker, row: int, stage: str, assessment, unit, year) -> bool:
+    """Through the web an import obeys the same rules as the pages (the command line restores backups):
+
+    * a `verified` row needs the permission to verify (reviewers, administrators), like the review page;
+    * an assessment the commune is still working on (a draft, or one returned to it) is the officer's:
+      neither a `self` nor a `verified` row may take it over — the officer submits it on the portal.
+    """
+    user = checker.user
+    if user is None:
+        return True
+    if stage == "verified" and not permissions.has_capability(user, "assessment.review"):
+        checker.problem(row, "stage", _("vai trò của bạn không được xác nhận thẩm định (verified); chỉ nhập được "
+                                        "kết quả tự đánh giá (self)."))
+        return False
+    if assessment is not None and assessment.status in (Status.DRAFT, Status.RETURNED):
+        checker.problem(row, "stage", _("%(unit)s đang soạn hoặc sửa đánh giá năm %(year)s trên cổng (%(status)s): "
+                                        "cán bộ xã gửi lên, cấp trên thẩm định trên trang thẩm định.")
+                        % {"unit": unit, "year": year, "status": Status(assessment.status).label})
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- recognitions

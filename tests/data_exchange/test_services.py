@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from assessments.models import Assessment, CriterionResult, Recognition, Registration, Result, Status, Transition
 from assessments.services import assessment_get_or_create
 from data_exchange import selectors
-from data_exchange.services import data_import
+from data_exchange.services import ImportRejected, data_import
 from tests import factories
 from tests.conftest import record
 
@@ -44,9 +44,16 @@ def test_new_assessments_have_counts_transitions_and_history(unit, other_unit, r
 
 
 def test_existing_draft_is_updated_through_the_workflow_service(unit, officer_user, reviewer_user):
+    """The command line (an administrator restoring a backup) records over a draft through the service;
+    a reviewer's web import may not take a commune's draft straight to verified (issue 9: the import
+    obeys the same rules as the pages — see test_validation.test_web_import_obeys_the_workflow)."""
     draft = assessment_get_or_create(unit=unit, year=2024, actor=officer_user)
-    plan = data_import(kind="assessments", name="a.csv", data=csv_bytes([assessment_row(unit, 2024, "verified", met=16)]),
-                       actor=reviewer_user)
+    data = csv_bytes([assessment_row(unit, 2024, "verified", met=16)])
+    with pytest.raises(ImportRejected):
+        data_import(kind="assessments", name="a.csv", data=data, actor=reviewer_user)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    plan = data_import(kind="assessments", name="a.csv", data=data, actor=None)
     assert plan.totals() == {"created": 0, "updated": 1, "unchanged": 0}
     draft.refresh_from_db()
     assert (draft.status, draft.verified_met_count) == (Status.VERIFIED, 16)

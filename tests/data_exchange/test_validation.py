@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Recognition, Registration, Result, Status
 from communes.models import UnitKind
-from data_exchange.importing import parse_result
+from data_exchange.importing import build_plan, parse_result
 from data_exchange.services import data_import
 from tests import factories
 from tests.conftest import record
@@ -220,3 +220,22 @@ def test_not_a_table(unit):
         "row 1, column -: Không đọc được tệp Excel (.xlsx)."]
     assert problems_of("assessments", csv_bytes([["a", "b"]], header=["x", "y"])) == [
         "row 1, column -: Không tìm thấy dòng tiêu đề có cột “commune_code” ở dòng 1 hoặc dòng 2."]
+
+
+def test_web_import_obeys_the_workflow(unit, reviewer_user, province_user, officer_user):
+    """A provincial viewer cannot verify through /data/ what it cannot verify on the review page, and a
+    commune's draft or returned assessment is never taken over by a file (the command line restores backups)."""
+    from assessments.services import assessment_get_or_create
+
+    verified_row = csv_bytes([assessment_row(unit, 2024, stage="verified")])
+    plan = build_plan(kind="assessments", name="a.csv", data=verified_row, user=province_user)
+    assert [p.column for p in plan.problems] == ["stage"] and "verified" in plan.problems[0].reason
+    draft = assessment_get_or_create(unit=unit, year=2024, actor=officer_user)
+    for stage in ("self", "verified"):
+        plan = build_plan(kind="assessments", name="a.csv", data=csv_bytes([assessment_row(unit, 2024, stage=stage)]),
+                          user=reviewer_user)
+        assert [p.column for p in plan.problems] == ["stage"] and "Đang soạn" in plan.problems[0].reason
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT and Assessment.objects.count() == 1
+    # The command line (user None) is the administrator's restore path.
+    assert build_plan(kind="assessments", name="a.csv", data=verified_row, user=None).problems == []
