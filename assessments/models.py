@@ -294,6 +294,8 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người tải lên")
     )
     uploaded_at = models.DateTimeField(_("ngày tải lên"), auto_now_add=True)
+    # Adding and removing a file are part of the assessment's timeline.
+    history = HistoricalRecords(verbose_name=_("lịch sử minh chứng"), excluded_fields=["file"])
 
     class Meta:
         verbose_name = _("minh chứng")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts import permissions
@@ -260,6 +261,20 @@ def assessment_timeline(*, assessment: Assessment) -> list[TimelineEntry]:
             entries.append(entry)
         entry.changes.extend(lines)
 
+    # Evidence files added and removed (one query).
+    for record in (
+        Evidence.history.filter(result_id__in=list(numbers)).select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        if record.history_type == "+":
+            title = _("Thêm minh chứng “%(name)s” – tiêu chí %(number)s")
+        elif record.history_type == "-":
+            title = _("Xóa minh chứng “%(name)s” – tiêu chí %(number)s")
+        else:
+            continue
+        entries.append(TimelineEntry(record.history_date, _who(record.history_user),
+                                     title % {"name": record.original_name, "number": numbers.get(record.result_id, "?")}))
+
     # Counts recorded on the assessment itself (e.g. by an import) complete the picture.
     last = None
     for record in assessment.history.select_related("history_user").order_by("history_date", "history_id"):
@@ -277,3 +292,50 @@ def assessment_timeline(*, assessment: Assessment) -> list[TimelineEntry]:
         last = record
     entries.sort(key=lambda e: (e.at, 0 if e.kind == "change" else 1))
     return entries
+
+
+# ---------------------------------------------------------------- history of decisions and targets
+
+RECOGNITION_FIELDS = ("decision_number", "decision_date", "issued_by", "revoked_on", "revoke_reason", "level")
+TARGET_FIELDS = ("number", "deadline", "text", "kind", "level", "band")
+
+
+def _value(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return _short(str(value))
+
+
+def object_history(model, ids: list[int], fields: tuple[str, ...]) -> dict[int, list[TimelineEntry]]:
+    """Who changed what and when, per object, from its simple-history records (one query)."""
+    out: dict[int, list[TimelineEntry]] = {}
+    previous: dict[int, object] = {}
+    labels = {f: capfirst(str(model._meta.get_field(f).verbose_name)) for f in fields}
+    for record in (
+        model.history.filter(id__in=ids).select_related("history_user").order_by("id", "history_date", "history_id")
+    ):
+        before = previous.get(record.id)
+        previous[record.id] = record
+        if record.history_type == "+":
+            entry = TimelineEntry(record.history_date, _who(record.history_user), _("Ghi nhận"),
+                                  reason=record.history_change_reason or "")
+        elif before is not None:
+            changes = [
+                _("%(field)s: %(old)s → %(new)s") % {"field": labels[f], "old": _value(getattr(before, f)),
+                                                     "new": _value(getattr(record, f))}
+                for f in fields if getattr(before, f) != getattr(record, f)
+            ]
+            if not changes:
+                continue
+            entry = TimelineEntry(record.history_date, _who(record.history_user), _("Sửa đổi"), changes=changes,
+                                  reason=record.history_change_reason or "")
+        else:
+            continue
+        out.setdefault(record.id, []).append(entry)
+    return out
+
+
+def recognition_history(recognitions: list[Recognition]) -> dict[int, list[TimelineEntry]]:
+    return object_history(Recognition, [r.pk for r in recognitions], RECOGNITION_FIELDS)

@@ -310,7 +310,9 @@ def _recognition_page(request, form=None, status=200):
     if form is None and can_record:
         form = RecognitionForm(user=user, units=selectors.eligible_unit_list(user=user))
     recognitions = list(selectors.recognition_list(user=user))
+    history = selectors.recognition_history(recognitions)
     for recognition in recognitions:
+        recognition.timeline = history.get(recognition.pk, [])
         recognition.can_revoke = not recognition.revoked_on and permissions.has_capability(
             user, services.LEVEL_CAPABILITY[recognition.level]
         )

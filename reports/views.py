@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import Role
-from assessments.models import MAX_YEAR, MIN_YEAR, Band, Status
+from assessments.models import MAX_YEAR, MIN_YEAR, Band, Status, Target
 from assessments.programmes import ProgrammeError, programme_get, programme_list
+from assessments.selectors import TARGET_FIELDS, object_history
 from communes.lineage import predecessor_ids, unit_lineage
 from communes.models import Unit
 
@@ -124,6 +125,14 @@ def _bands_chart(bands: dict) -> dict:
             "values": [bands[k] for k in BAND_KEYS]}
 
 
+def target_history(programme) -> dict[str, list]:
+    """Edits of the programme's targets after they were loaded, by target key (two queries)."""
+    ids = dict(Target.objects.filter(programme=programme).values_list("id", "key"))
+    edits = object_history(Target, list(ids), TARGET_FIELDS)
+    return {ids[pk]: [e for e in entries if e.changes] for pk, entries in edits.items()
+            if any(e.changes for e in entries)}
+
+
 @login_required
 def progress(request):
     user = request.user
@@ -139,8 +148,11 @@ def progress(request):
     ctx = _context(request, programme)
     report = build_report(year=ctx["year"], programme=programme, figures=ctx["figures"])
     bands = report["bands_preliminary"] if ctx["preliminary"] else report["bands"]
+    history = target_history(programme)
     for t in report["targets"]:
         t["percent"] = _percent(t["cumulative_actual"], t["cumulative_target"])
+        # A target restated in the admin says so on the page (who, when, old → new).
+        t["restated"] = history.get(t["key"], [])
     districts = [{**d, "band_counts": [d["bands"][k] for k in BAND_KEYS]} for d in report["districts"]]
     ctx.update(
         report=report,

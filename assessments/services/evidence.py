@@ -40,6 +40,7 @@ def evidence_add(*, result: CriterionResult, actor, upload) -> Evidence:
         result=result, original_name=name, content_type=content_type, size=upload.size, uploaded_by=actor
     )
     evidence.file.save(name, upload, save=False)
+    evidence._history_user = actor
     evidence.save()
     return evidence
 
@@ -49,6 +50,7 @@ def evidence_delete(*, evidence: Evidence, actor) -> None:
     assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=evidence.result.assessment_id)
     _check_editable(assessment, actor)
     storage, stored_name = evidence.file.storage, evidence.file.name
+    evidence._history_user = actor
     evidence.delete()
     # The row is gone for good only when the transaction commits; then the file goes too.
     transaction.on_commit(lambda: storage.delete(stored_name))

@@ -449,3 +449,28 @@ def test_pages_are_translated_to_english(client, officer_user, draft):
     page = client.get(detail(draft)).content.decode()
     assert "Save draft" in page and "Submit to the district" in page and "Evidence guidance" in page
     assert "Lưu nháp" not in page
+
+
+def test_adding_and_removing_evidence_is_in_the_timeline(client, officer_user, draft):
+    first = draft.results.get(criterion__number=3)
+    evidence = services.evidence_add(result=first, actor=officer_user, upload=files.upload("bien-ban.pdf", files.PDF))
+    services.evidence_delete(evidence=evidence, actor=officer_user)
+    client.force_login(officer_user)
+    page = client.get(detail(draft)).content.decode()
+    assert "Thêm minh chứng “bien-ban.pdf” – tiêu chí 3" in page
+    assert "Xóa minh chứng “bien-ban.pdf” – tiêu chí 3" in page
+
+
+def test_recognition_history_is_shown_to_those_in_scope(client, reviewer_user, criteria_set, unit):
+    from assessments.models import Level
+
+    record(unit, 2023, 16)
+    recognition = services.recognition_create(unit=unit, level=Level.COMMUNE, decision_number="5/QĐ",
+                                              decision_date=datetime.date(2024, 1, 10), issued_by="UBND huyện",
+                                              actor=reviewer_user)
+    services.recognition_revoke(recognition=recognition, actor=reviewer_user, revoked_on=datetime.date(2025, 2, 1),
+                                reason="Vi phạm an ninh trật tự")
+    client.force_login(reviewer_user)
+    page = client.get(reverse("assessments:recognition_list")).content.decode()
+    assert 'data-testid="recognition-history"' in page
+    assert "Ngày thu hồi: — → 01/02/2025" in page and "Vi phạm an ninh trật tự" in page

@@ -35,6 +35,10 @@ def dataset(criteria_set, district, other_district, reviewer_user, officer_user,
     for n, u in enumerate(full):
         factories.RecognitionFactory(unit=u, level=Level.COMMUNE, decision_date=datetime.date(first[u], 12, 20),
                                      decision_number=f"{n}/QĐ-UBND")
+    # A revoked decision: a backup keeps the revocation (optional revoked_on column, §5).
+    last = full[-1]
+    factories.RecognitionFactory(unit=last, level=Level.COMMUNE, decision_date=datetime.date(first[last], 12, 21),
+                                 decision_number="R/QĐ-UBND", revoked_on=datetime.date(first[last] + 1, 6, 1))
     earliest = min(full, key=first.get)
     factories.RecognitionFactory(unit=earliest, level=Level.DISTRICT, decision_number="7/QĐ-UBND",
                                  decision_date=datetime.date(first[earliest] + 1, 3, 1))
@@ -66,3 +70,5 @@ def test_export_empty_import_gives_the_same_report(tmp_path, dataset, suffix):
     for kind in ("assessments", "recognitions", "registrations"):
         call_command("import_data", kind, str(files[kind]))
     assert reports() == before
+    assert Recognition.objects.get(decision_number="R/QĐ-UBND").revoked_on is not None
+    assert Assessment.objects.filter(status="returned").count() == 1

@@ -196,3 +196,33 @@ def test_unit_history_bands_agree_with_the_district_table(scenario):
         unit = scenario[key]
         years = {y["year"]: y for y in selectors.unit_history(unit=unit, programme=programme).years}
         assert years[2025]["band"] == rows[unit.id], key
+
+
+def test_a_deadline_inside_the_year_is_read_on_that_day(scenario):
+    """A target due on 30/6/2025 counts the decisions held on 30/6/2025, not on 31/12/2025."""
+    from assessments.models import Target
+
+    Target.objects.all().delete()
+    factories.TargetFactory(key="mid", deadline=datetime.date(2025, 6, 30), kind="recognized", level=Level.COMMUNE,
+                            number=4)
+    rec(scenario["a16"], Level.COMMUNE, datetime.date(2025, 7, 1))  # one day late
+    t = by_key(progress_report(year=2025))["mid"]
+    assert t["as_of"] == "2025-06-30"
+    # uC, uD, uP, uRegLate were recognised by then; uRev's was revoked on 1/6/2025; a16's came a day late.
+    assert (t["actual"], t["met"]) == (4, True)
+    t = by_key(progress_report(year=2024))["mid"]
+    assert t["as_of"] == "2024-12-31"
+
+
+def test_revocation_on_the_last_day_of_the_year_counts_as_revoked(scenario):
+    """held_on(day) excludes a decision revoked on that very day: revoked on 31/12/Y is not held for Y."""
+    rec(scenario["a13"], Level.COMMUNE, datetime.date(2024, 3, 1), revoked_on=datetime.date(2025, 12, 31))
+    assert progress_report(year=2025)["bands"]["recognized"] == 4  # unchanged: a13 stays 13+
+    assert progress_report(year=2024)["bands"]["recognized"] >= 1
+
+
+def test_report_years_are_few_distinct_years(scenario):
+    from reports import selectors
+
+    programme = progress.programme_get(None)
+    assert selectors.report_years(programme=programme) == [2025]

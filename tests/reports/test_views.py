@@ -298,3 +298,38 @@ def test_a_district_outside_the_scope_is_404_even_for_a_role_without_district_pa
         assert client.get(reverse("reports:district", args=[code])).status_code == status
         assert client.get(reverse("reports:criteria") + f"?district={code}").status_code == status
         assert client.get(reverse("reports:units_csv") + f"?district={code}").status_code == status
+
+
+def test_a_restated_target_shows_its_history_and_the_note_follows(viewer_client, admin_user):
+    """§7: a target restated in the admin is audited and shown on the page; the tier note is computed."""
+    from assessments.models import Target
+
+    target = Target.objects.get(key="2025-band-9")
+    target.number = 25
+    target._history_user = admin_user
+    target._change_reason = "Điều chỉnh sau sắp xếp đơn vị hành chính"
+    target.save()
+    html = viewer_client.get(reverse("reports:progress") + "?year=2025").content.decode()
+    assert 'data-testid="target-restated"' in html
+    assert "Chỉ tiêu: 31 → 25" in html and "Điều chỉnh sau sắp xếp" in html
+    assert "20 + 30 + 50 + 25 = 125" in html and "20 · 50 · 100 · 125" in html
+
+
+def test_unit_chart_never_plots_a_draft(client, criteria_set):
+    """Drafts never count, not even as a preliminary figure (issue 9)."""
+    import json
+
+    from assessments import services
+
+    unit = factories.UnitFactory()
+    record(unit, 2024, 12)
+    officer = factories.officer(unit)
+    draft = services.assessment_get_or_create(unit=unit, year=2025, actor=officer)
+    result = draft.results.first()
+    services.assessment_save_self(assessment=draft, actor=officer, version=draft.version,
+                                  values={result.criterion_id: {"self_result": "met"}})
+    login(client, officer)
+    page = client.get(reverse("reports:unit", args=[unit.pk])).content.decode()
+    data = json.loads(page.split('id="history-data" type="application/json">')[1].split("</script>")[0])
+    assert data["labels"] == ["2024", "2025"]
+    assert data["self"] == [12, None] and data["verified"] == [12, None]
