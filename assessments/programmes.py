@@ -186,3 +186,15 @@ def territory_q(programme: Programme, prefix: str = "") -> Q:
     if programme.territory_district_id:
         q &= Q(**{f"{prefix}district_id": programme.territory_district_id})
     return q
+
+
+def window_start(programme: Programme, year: int) -> datetime.date:
+    """The first day of the assessment window of `year` (16/11 of the year before by default)."""
+    from .models import month_day_in
+
+    return month_day_in(programme.window_start, year - 1)
+
+
+def window_opened(programme: Programme, year: int, today: datetime.date) -> bool:
+    """A year's assessment can be started once its window has opened; earlier years stay open (late)."""
+    return today >= window_start(programme, year)

@@ -38,6 +38,11 @@ def assessment_get_or_create(*, unit: Unit, year: int, actor, programme: str | N
         chosen = programmes.programme_for_unit(unit, year, programme)
     except programmes.ProgrammeError as error:
         raise programme_error(error) from None
+    if not programmes.window_opened(chosen, year, timezone.localdate()):
+        raise DomainError(
+            _("Kỳ đánh giá năm %(year)s bắt đầu từ ngày %(start)s; chưa thể bắt đầu tự đánh giá.")
+            % {"year": year, "start": programmes.window_start(chosen, year).strftime("%d/%m/%Y")}
+        )
     criteria_set = criteria_set_for(chosen, year)
     existing = Assessment.objects.filter(unit=unit, year=year, criteria_set__programme=chosen).first()
     if existing is not None:

@@ -441,3 +441,19 @@ def test_registrations(criteria_set, unit, other_unit, reviewer_user, officer_us
         services.registration_create(unit=unit, year=1999, actor=reviewer_user)
     services.registration_delete(registration=reg, actor=reviewer_user)
     assert not Registration.objects.exists()
+
+
+def test_next_years_assessment_waits_for_its_window(officer_user, unit, criteria_set, monkeypatch):
+    """The 2027 window opens on 16/11/2026: not before (issue 9: next year's assessments were accepted)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from assessments.models import Assessment
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: datetime.date(2026, 11, 15))
+    with pytest.raises(services.DomainError, match="16/11/2026"):
+        services.assessment_get_or_create(unit=unit, year=2027, actor=officer_user)
+    assert not Assessment.objects.exists()
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: datetime.date(2026, 11, 16))
+    assert services.assessment_get_or_create(unit=unit, year=2027, actor=officer_user).year == 2027
