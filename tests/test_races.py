@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Assessment, Level, Recognition
-from tests import factories
 from tests.conftest import record
 
 
