@@ -40,16 +40,11 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    IntegerField,
     Max,
-    OuterRef,
     Q,
-    QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -68,7 +63,6 @@ from assessments.models import (
     TargetKind,
 )
 from assessments.programmes import Frame, programme_get
-from communes.models import Unit
 
 OFFICIAL, PRELIMINARY = "official", "preliminary"
 FIGURES = (OFFICIAL, PRELIMINARY)
@@ -106,40 +100,68 @@ def band_expression(held: str = "held_level", met: str = "met") -> Case:
     return Case(*whens, default=Value(Band.NOT_ASSESSED.value), output_field=CharField())
 
 
-def annotate_units(qs: QuerySet[Unit], *, year: int, programme: Programme, figures: str = OFFICIAL,
-                   day: datetime.date | None = None):
-    """Add held_level (highest level of this programme held on `day`, default 31/12/year), met
-    (the count used), the latest assessment's status and counts, and the decision held."""
-    day = day or year_end(year)
-    recognitions = Recognition.objects.held_on(day).filter(unit=OuterRef("pk"), programme=programme)
-    held = recognitions.order_by("-level", "-decision_date")
-    assessments = Assessment.objects.filter(unit=OuterRef("pk"), year=year, criteria_set__programme=programme)
-    verified = assessments.filter(status=Status.VERIFIED).order_by("-verified_met_count").values("verified_met_count")
-    met = Subquery(verified[:1], output_field=IntegerField())
-    if figures == PRELIMINARY:
-        own = assessments.filter(status__in=PRELIMINARY_STATUSES).order_by("-self_met_count").values("self_met_count")
-        met = Coalesce(met, Subquery(own[:1], output_field=IntegerField()), output_field=IntegerField())
-    latest = assessments.order_by("-id")
-    return qs.annotate(
-        held_level=Subquery(held.values("level")[:1], output_field=IntegerField()),
-        met=met,
-        status=Subquery(latest.values("status")[:1]),
-        self_met=Subquery(latest.values("self_met_count")[:1], output_field=IntegerField()),
-        verified_met=Subquery(latest.values("verified_met_count")[:1], output_field=IntegerField()),
-        decision_number=Subquery(held.values("decision_number")[:1]),
-        decision_date=Subquery(held.values("decision_date")[:1]),
-    ).annotate(band=band_expression())
+@dataclass
+class FrameData:
+    """What a frame report reads for one programme and day, set-based and without any per-unit
+    subquery: the frame and its lineage, then ONE query for the decisions held (by the holders and by
+    the frame units that ended) and ONE for the holders' assessments of the year."""
 
+    frame: Frame
+    year: int
+    day: datetime.date
+    decisions: dict[int, dict]  # unit id → its highest decision held on `day`
+    assessments: dict[int, dict]  # holder id → status, counts, verified and preliminary met
 
-HOLDER_FIELDS = (
-    "id", "code", "name", "kind", "valid_from", "valid_to", "province__code", "province__name",
-    "held_level", "met", "band", "status", "self_met", "verified_met", "decision_number", "decision_date",
-)
+    @classmethod
+    def load(cls, *, programme: Programme, year: int, day: datetime.date | None = None) -> FrameData:
+        day = day or year_end(year)
+        frame = Frame.load(programme, year, on=day)
+        holder_ids = sorted(frame.holder_ids())
+        ended = [u.id for u in frame.units if frame.holders[u.id] is None or frame.holders[u.id].id != u.id]
+        decisions: dict[int, dict] = {}
+        if holder_ids or ended:
+            for r in (
+                Recognition.objects.held_on(day).filter(programme=programme, unit_id__in=sorted({*holder_ids, *ended}))
+                .order_by("unit_id", "-level", "-decision_date")
+                .values("unit_id", "level", "decision_number", "decision_date")
+            ):
+                decisions.setdefault(r["unit_id"], r)  # the first: the highest level, the latest decision
+        assessments: dict[int, dict] = {}
+        if holder_ids:
+            for a in (
+                Assessment.objects.filter(unit_id__in=holder_ids, year=year, criteria_set__programme=programme)
+                .order_by("unit_id", "id").values("unit_id", "status", "self_met_count", "verified_met_count")
+            ):
+                row = assessments.setdefault(a["unit_id"], {"verified": None, "own": None})
+                row.update(status=a["status"], self_met=a["self_met_count"], verified_met=a["verified_met_count"])
+                if a["status"] == Status.VERIFIED:
+                    row["verified"] = max(row["verified"] or 0, a["verified_met_count"] or 0)
+                elif a["status"] in PRELIMINARY_STATUSES:
+                    row["own"] = max(row["own"] or 0, a["self_met_count"] or 0)
+        return cls(frame, year, day, decisions, assessments)
+
+    def holder_figures(self, figures: str) -> dict[int, dict]:
+        """Each holder's own figures: its highest decision, the count used (official or preliminary), band."""
+        out = {}
+        for h in self.frame.holder_list():
+            d = self.decisions.get(h.id) or {}
+            a = self.assessments.get(h.id) or {}
+            met = a.get("verified")
+            if met is None and figures == PRELIMINARY:
+                met = a.get("own")
+            out[h.id] = {
+                "id": h.id, "code": h.code, "name": h.name, "kind": h.kind, "province__code": h.province.code,
+                "province__name": h.province.name, "held_level": d.get("level"),
+                "decision_number": d.get("decision_number"), "decision_date": d.get("decision_date"),
+                "met": met, "status": a.get("status"), "self_met": a.get("self_met"),
+                "verified_met": a.get("verified_met"), "band": band_for(d.get("level"), met),
+            }
+        return out
 
 
 @dataclass
 class FrameTable:
-    """The frame of a programme in one year, each frame unit with its holder's figures (4–6 queries)."""
+    """The frame of a programme in one year, each frame unit with its holder's figures."""
 
     frame: Frame
     figures: str
@@ -149,29 +171,18 @@ class FrameTable:
     @classmethod
     def load(cls, *, programme: Programme, year: int, figures: str = OFFICIAL,
              day: datetime.date | None = None) -> FrameTable:
-        day = day or year_end(year)
-        frame = Frame.load(programme, year, on=day)
-        holder_ids = frame.holder_ids()
-        holders = {}
-        if holder_ids:
-            qs = annotate_units(Unit.objects.filter(id__in=holder_ids), year=year, programme=programme,
-                                figures=figures, day=day)
-            holders = {h["id"]: h for h in qs.order_by().values(*HOLDER_FIELDS)}
-        # Decisions the frame units hold themselves (made before they ended), one query.
-        own: dict[int, dict] = {}
-        ended = [u.id for u in frame.units if frame.holders[u.id] is None or frame.holders[u.id].id != u.id]
-        if ended:
-            for r in (
-                Recognition.objects.held_on(day).filter(programme=programme, unit_id__in=ended)
-                .order_by("unit_id", "-level", "-decision_date")
-                .values("unit_id", "level", "decision_number", "decision_date")
-            ):
-                own.setdefault(r["unit_id"], r)
+        return cls.of(FrameData.load(programme=programme, year=year, day=day), figures)
+
+    @classmethod
+    def of(cls, data: FrameData, figures: str) -> FrameTable:
+        frame = data.frame
+        holders = data.holder_figures(figures)
         rows = []
         for unit in frame.units:
             holder = frame.holders[unit.id]
             h = holders.get(holder.id) if holder is not None else None
-            mine = own.get(unit.id)
+            # Decisions a frame unit holds itself, made before it ended, still count (§7).
+            mine = data.decisions.get(unit.id) if (holder is None or holder.id != unit.id) else None
             levels = [x for x in ((h or {}).get("held_level"), (mine or {}).get("level")) if x]
             held = max(levels) if levels else None
             source = mine if mine and (not h or not h["held_level"] or mine["level"] > h["held_level"]) else h
@@ -311,7 +322,8 @@ def evaluate_targets(
 
     def tally(day: datetime.date) -> Tally:
         if day not in tallies:
-            tallies[day] = Tally.load(year=day.year, programme=programme, figures=figures, day=day)
+            data = FrameData.load(programme=programme, year=day.year, day=day)
+            tallies[day] = Tally.of(FrameTable.of(data, figures).rows)
         return tallies[day]
 
     tiers: dict[datetime.date, list[Target]] = defaultdict(list)
@@ -491,8 +503,9 @@ def build_report(*, year: int, programme: Programme | str | None = None, figures
         raise ValueError(f"figures must be one of {FIGURES}")
     if not isinstance(programme, Programme):
         programme = programme_get(programme)
-    official_table = FrameTable.load(programme=programme, year=year, figures=OFFICIAL)
-    preliminary_table = FrameTable.load(programme=programme, year=year, figures=PRELIMINARY)
+    data = FrameData.load(programme=programme, year=year)
+    official_table = FrameTable.of(data, OFFICIAL)
+    preliminary_table = FrameTable.of(data, PRELIMINARY)
     official, preliminary = Tally.of(official_table.rows), Tally.of(preliminary_table.rows)
     chosen_table = preliminary_table if figures == PRELIMINARY else official_table
     chosen = preliminary if figures == PRELIMINARY else official
