@@ -13,6 +13,7 @@ def portal(request):
             "review": permissions.has_capability(user, "assessment.review"),
             "reports": permissions.has_capability(user, "reports.view_district"),
             "province": permissions.has_capability(user, "reports.view_province"),
+            "national": permissions.has_capability(user, "reports.view_national"),
             "recognitions": any(
                 permissions.has_capability(user, c)
                 for c in ("recognition.record_commune", "recognition.record_district")

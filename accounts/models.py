@@ -10,6 +10,7 @@ class Role(models.TextChoices):
     DISTRICT_REVIEWER = "district_reviewer", _("Cán bộ thẩm định cấp huyện")
     PROVINCE_VIEWER = "province_viewer", _("Ban Chỉ đạo tỉnh")
     ADMIN = "admin", _("Quản trị hệ thống")
+    NATIONAL_VIEWER = "national_viewer", _("Theo dõi toàn quốc")
 
 
 class User(AbstractUser):
@@ -42,7 +43,8 @@ class User(AbstractUser):
                     | models.Q(role="district_reviewer", unit__isnull=True, district__isnull=True,
                                province__isnull=False)
                     | models.Q(role="province_viewer", unit__isnull=True, district__isnull=True, province__isnull=False)
-                    | models.Q(role="admin", unit__isnull=True, district__isnull=True, province__isnull=True)
+                    | models.Q(role__in=["admin", "national_viewer"], unit__isnull=True, district__isnull=True,
+                               province__isnull=True)
                 ),
                 name="user_scope_matches_role",
             ),
@@ -60,4 +62,6 @@ class User(AbstractUser):
             return str(self.district)
         if self.province_id:
             return str(self.province)
+        if self.role == Role.NATIONAL_VIEWER:
+            return str(_("Toàn quốc"))
         return str(_("Toàn hệ thống"))

@@ -37,8 +37,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "reports.view_province",
         }
     ),
+    # Read-only, everything: every province's programmes (issue 13).
+    Role.NATIONAL_VIEWER: frozenset(
+        {"reports.view_unit", "reports.view_district", "reports.view_province", "reports.view_national"}
+    ),
     Role.ADMIN: frozenset(
         {
+            "reports.view_national",
             "criteria.manage",
             "assessment.review",
             "assessment.reopen",
@@ -70,7 +75,7 @@ def require(user, capability: str) -> None:
 
 def _unit_filter(user, *, write: bool) -> dict | None:
     """The unit lookup (relative to Unit) a user's scope allows; None means everything."""
-    if user.role == Role.ADMIN:
+    if user.role in (Role.ADMIN, Role.NATIONAL_VIEWER):
         return None
     if user.role == Role.PROVINCE_VIEWER and user.province_id:
         # A province and its predecessors (Phú Thọ's viewers see Hòa Bình's history), never another.
@@ -147,7 +152,7 @@ def can_see_programme(user, programme) -> bool:
     """A programme is visible to those whose province is its territory's, or its territory's successor."""
     if not (user and user.is_authenticated and user.is_active):
         return False
-    if user.role == Role.ADMIN:
+    if user.role in (Role.ADMIN, Role.NATIONAL_VIEWER):
         return True
     home = _home_province_id(user)
     if home is None or programme.territory_province_id is None:

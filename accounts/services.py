@@ -40,7 +40,7 @@ def user_create_or_update(
              if v is not None}
     allowed = {
         Role.COMMUNE_OFFICER: {"unit"}, Role.DISTRICT_REVIEWER: {"district", "province"},
-        Role.PROVINCE_VIEWER: {"province"}, Role.ADMIN: set(),
+        Role.PROVINCE_VIEWER: {"province"}, Role.ADMIN: set(), Role.NATIONAL_VIEWER: set(),
     }[role]
     if given - allowed:
         raise UserSetupError(

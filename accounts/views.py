@@ -10,6 +10,7 @@ HOME_BY_ROLE = {
     Role.DISTRICT_REVIEWER: "assessments:reviewer_inbox",
     Role.PROVINCE_VIEWER: "reports:progress",
     Role.ADMIN: "reports:progress",
+    Role.NATIONAL_VIEWER: "reports:national",
 }
 
 

@@ -39,7 +39,8 @@ def demo_exists() -> bool:
 
 
 def demo_users():
-    order = {Role.ADMIN: 0, Role.PROVINCE_VIEWER: 1, Role.DISTRICT_REVIEWER: 2, Role.COMMUNE_OFFICER: 3}
+    order = {Role.ADMIN: 0, Role.NATIONAL_VIEWER: 1, Role.PROVINCE_VIEWER: 2, Role.DISTRICT_REVIEWER: 3,
+             Role.COMMUNE_OFFICER: 4}
     users = User.objects.filter(username__startswith=DEMO_PREFIX).select_related("unit", "district", "province")
     return sorted(users, key=lambda u: (order[u.role], u.username))
 
@@ -75,6 +76,7 @@ def seed_demo(*, today: datetime.date | None = None) -> list[User]:
         raise DemoError("Chưa có chương trình: chạy load_criteria trước.")
     demo = _Demo()
     admin = demo.login(f"{DEMO_PREFIX}admin", Role.ADMIN)
+    demo.login(f"{DEMO_PREFIX}toanquoc", Role.NATIONAL_VIEWER)
     for index, programme in enumerate(programmes):
         frame_2024 = Frame.load(programme, OLD_YEARS[-1])
         if not frame_2024.units:

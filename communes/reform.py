@@ -23,6 +23,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from criteria_portal.figures import figures_changed
+
 from .models import District, Province, Unit, UnitKind, UnitSuccession
 
 REFORM_DAY = datetime.date(2025, 7, 1)
@@ -146,7 +148,8 @@ def reform_load(*, province_code: int, data: ReformData | None = None) -> Reform
     for member in Province.objects.filter(code__in=group):
         if member.id != new.id:
             _set(member, {"valid_to": LAST_OLD_DAY, "successor": new}, result)
-        District.objects.filter(province=member).exclude(valid_to=LAST_OLD_DAY).update(valid_to=LAST_OLD_DAY)
+        if District.objects.filter(province=member).exclude(valid_to=LAST_OLD_DAY).update(valid_to=LAST_OLD_DAY):
+            figures_changed()  # a queryset update sends no signal
         old_by_code = {u.code: u for u in Unit.objects.filter(province=member, valid_from__isnull=True)}
         for key in sorted(data.old_keys(member.code)):
             row = data.legacy[key]

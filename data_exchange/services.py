@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts import permissions
 from assessments.models import Assessment, CriterionResult, Recognition, Registration, Result, Status, Transition
 from assessments.services import assessment_mark_returned, assessment_record, recognition_record_revocation
+from criteria_portal.figures import figures_changed
 
 from .importing import CREATED, UPDATED, ImportPlan, Problem, build_plan
 from .models import PendingImport
@@ -59,6 +60,7 @@ def data_import(*, kind: str, name: str, data: bytes, actor=None) -> ImportPlan:
         with transaction.atomic():
             {"assessments": _apply_assessments, "recognitions": _apply_recognitions,
              "registrations": _apply_registrations}[kind](plan, actor, reason)
+            figures_changed()  # the multi-row inserts send no signals
     except IntegrityError:
         # Someone wrote the same data between the check and the write.
         plan.problems.append(Problem(1, "-", _("Dữ liệu vừa được người khác thay đổi; hãy nhập lại tệp.")))

@@ -163,3 +163,26 @@ def xlsx_for(*, year: int, programme, figures: str = "official") -> bytes:
     report = build_report(year=year, programme=programme, figures=figures)
     matrix = selectors.matrix(year=year, programme=programme, figures=figures)
     return report_xlsx(report, [u for u, _cells in matrix.rows], matrix)
+
+
+def national_xlsx(report: dict) -> bytes:
+    """The national table as a workbook (the same numbers as the page and the JSON)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    _sheet(
+        wb, _("Toàn quốc"),
+        [_("Mã tỉnh"), _("Tỉnh"), _("Mã chương trình"), _("Chương trình"), _("Số đơn vị trong phạm vi")]
+        + [band_label(k) for k in BAND_KEYS]
+        + [_("Mục tiêu đạt"), _("Số mục tiêu"), _("Đơn vị đang giữ địa bàn"), _("Đã gửi báo cáo"), _("Đã thẩm định"),
+           _("Tỷ lệ đã báo cáo (%)")],
+        [
+            [r["province"], r["province_name"], r["programme"]["code"], r["programme"]["name"], r["units_total"]]
+            + [r["bands"][k] for k in BAND_KEYS]
+            + [r["targets_met"], r["targets_total"], r["holders"], r["reported"], r["verified"], r["completeness"]]
+            for r in report["programmes"]
+        ],
+        [8, 22, 16, 50, 12] + [12] * len(BAND_KEYS) + [10, 10, 12, 12, 12, 12],
+    )
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -63,6 +63,7 @@ from assessments.models import (
     TargetKind,
 )
 from assessments.programmes import Frame, programme_get
+from criteria_portal.figures import cached
 
 OFFICIAL, PRELIMINARY = "official", "preliminary"
 FIGURES = (OFFICIAL, PRELIMINARY)
@@ -116,29 +117,47 @@ class FrameData:
     def load(cls, *, programme: Programme, year: int, day: datetime.date | None = None) -> FrameData:
         day = day or year_end(year)
         frame = Frame.load(programme, year, on=day)
-        holder_ids = sorted(frame.holder_ids())
-        ended = [u.id for u in frame.units if frame.holders[u.id] is None or frame.holders[u.id].id != u.id]
-        decisions: dict[int, dict] = {}
-        if holder_ids or ended:
+        return cls.load_many([programme], year, day, frames={programme.id: frame})[programme.id]
+
+    @classmethod
+    def load_many(cls, programmes: list[Programme], year: int, day: datetime.date | None = None, *,
+                  frames: dict[int, Frame] | None = None) -> dict[int, FrameData]:
+        """Many programmes' frames read together: the same two queries whatever their number."""
+        day = day or year_end(year)
+        frames = frames or Frame.load_many(programmes, year, on=day)
+        wanted: dict[int, set[int]] = {}
+        for p in programmes:
+            frame = frames[p.id]
+            ended = {u.id for u in frame.units if frame.holders[u.id] is None or frame.holders[u.id].id != u.id}
+            wanted[p.id] = frame.holder_ids() | ended
+        all_ids = sorted(set().union(*wanted.values())) if wanted else []
+        decisions: dict[int, dict[int, dict]] = {p.id: {} for p in programmes}
+        assessments: dict[int, dict[int, dict]] = {p.id: {} for p in programmes}
+        if all_ids:
             for r in (
-                Recognition.objects.held_on(day).filter(programme=programme, unit_id__in=sorted({*holder_ids, *ended}))
-                .order_by("unit_id", "-level", "-decision_date")
-                .values("unit_id", "level", "decision_number", "decision_date")
+                Recognition.objects.held_on(day).filter(programme_id__in=list(decisions), unit_id__in=all_ids)
+                .order_by("programme_id", "unit_id", "-level", "-decision_date")
+                .values("programme_id", "unit_id", "level", "decision_number", "decision_date")
             ):
-                decisions.setdefault(r["unit_id"], r)  # the first: the highest level, the latest decision
-        assessments: dict[int, dict] = {}
-        if holder_ids:
+                if r["unit_id"] in wanted[r["programme_id"]]:
+                    # The first of a unit: the highest level, the latest decision.
+                    decisions[r["programme_id"]].setdefault(r["unit_id"], r)
             for a in (
-                Assessment.objects.filter(unit_id__in=holder_ids, year=year, criteria_set__programme=programme)
-                .order_by("unit_id", "id").values("unit_id", "status", "self_met_count", "verified_met_count")
+                Assessment.objects.filter(unit_id__in=all_ids, year=year,
+                                          criteria_set__programme_id__in=list(assessments))
+                .order_by("unit_id", "id")
+                .values("criteria_set__programme_id", "unit_id", "status", "self_met_count", "verified_met_count")
             ):
-                row = assessments.setdefault(a["unit_id"], {"verified": None, "own": None})
+                pid = a["criteria_set__programme_id"]
+                if a["unit_id"] not in frames[pid].holder_ids():
+                    continue
+                row = assessments[pid].setdefault(a["unit_id"], {"verified": None, "own": None})
                 row.update(status=a["status"], self_met=a["self_met_count"], verified_met=a["verified_met_count"])
                 if a["status"] == Status.VERIFIED:
                     row["verified"] = max(row["verified"] or 0, a["verified_met_count"] or 0)
                 elif a["status"] in PRELIMINARY_STATUSES:
                     row["own"] = max(row["own"] or 0, a["self_met_count"] or 0)
-        return cls(frame, year, day, decisions, assessments)
+        return {p.id: cls(frames[p.id], year, day, decisions[p.id], assessments[p.id]) for p in programmes}
 
     def holder_figures(self, figures: str) -> dict[int, dict]:
         """Each holder's own figures: its highest decision, the count used (official or preliminary), band."""
@@ -297,13 +316,28 @@ def deadline_state(deadline: datetime.date, year: int) -> str:
     return "current" if deadline.year == year else "future"
 
 
-def _pilot_count(*, target: Target, counts: Tally, programme: Programme) -> int:
+def registrations_by_programme(programmes: list[Programme]) -> dict[int, dict[int, int]]:
+    """Programme id → unit id → the first year it registered as a pilot (one query)."""
+    out: dict[int, dict[int, int]] = {p.id: {} for p in programmes}
+    for pid, unit_id, year in (
+        Registration.objects.filter(programme_id__in=list(out)).order_by("year")
+        .values_list("programme_id", "unit_id", "year")
+    ):
+        out[pid].setdefault(unit_id, year)
+    return out
+
+
+def _pilot_count(*, target: Target, counts: Tally, programme: Programme,
+                 registrations: dict[int, int] | None = None) -> int:
     level = target.level or Level.COMMUNE
     ids = {u["id"] for u in counts.units} | {u["holder_id"] for u in counts.units if u["holder_id"]}
-    registered = set(
-        Registration.objects.filter(programme=programme, unit_id__in=ids, year__lte=target.deadline.year)
-        .values_list("unit_id", flat=True)
-    )
+    if registrations is not None:
+        registered = {uid for uid, year in registrations.items() if year <= target.deadline.year}
+    else:
+        registered = set(
+            Registration.objects.filter(programme=programme, unit_id__in=ids, year__lte=target.deadline.year)
+            .values_list("unit_id", flat=True)
+        )
     return sum(
         1 for u in counts.units
         if (u["id"] in registered or u["holder_id"] in registered) and (u["held_level"] or 0) >= level
@@ -316,7 +350,8 @@ def evaluation_day(deadline: datetime.date, year: int) -> datetime.date:
 
 
 def evaluate_targets(
-    targets: list[Target], *, year: int, programme: Programme, figures: str, tallies: dict
+    targets: list[Target], *, year: int, programme: Programme, figures: str, tallies: dict,
+    registrations: dict[int, int] | None = None,
 ) -> list[dict]:
     """Each target evaluated as of min(31/12/year, deadline); `tallies` (keyed by day) is filled as needed."""
 
@@ -338,7 +373,7 @@ def evaluate_targets(
         tier = _is_tier(t) and (len(tiers[t.deadline]) > 1 or t.kind == TargetKind.BAND)
         in_frame = counts.total
         if t.kind == TargetKind.PILOT_RECOGNIZED:
-            actual = _pilot_count(target=t, counts=counts, programme=programme)
+            actual = _pilot_count(target=t, counts=counts, programme=programme, registrations=registrations)
         elif t.kind == TargetKind.RECOGNIZED:
             actual = counts.at_least_level(t.level or Level.COMMUNE)
         elif t.kind == TargetKind.BAND:
@@ -498,11 +533,17 @@ def programme_info(programme: Programme) -> dict:
 def build_report(*, year: int, programme: Programme | str | None = None, figures: str = OFFICIAL) -> dict:
     """The §5 structure for one programme; with figures="preliminary" targets, districts and criteria
     use preliminary figures. "bands" is always official and "bands_preliminary" always preliminary.
+
+    Cached until the next write that can change a figure (criteria_portal.figures).
     """
     if figures not in FIGURES:
         raise ValueError(f"figures must be one of {FIGURES}")
     if not isinstance(programme, Programme):
         programme = programme_get(programme)
+    return cached("progress", (programme.pk, year, figures), lambda: _build_report(year, programme, figures))
+
+
+def _build_report(year: int, programme: Programme, figures: str) -> dict:
     data = FrameData.load(programme=programme, year=year)
     official_table = FrameTable.of(data, OFFICIAL)
     preliminary_table = FrameTable.of(data, PRELIMINARY)

@@ -12,5 +12,8 @@ urlpatterns = [
     path("criteria/", views.criteria, name="criteria"),
     path("districts/<int:code>/", views.district, name="district"),
     path("current/", views.current, name="current"),
+    path("national/", views.national, name="national"),
+    path("national.json", views.national_json, name="national_json"),
+    path("national.xlsx", views.national_xlsx, name="national_xlsx"),
     path("units/<int:pk>/", views.unit, name="unit"),
 ]

@@ -21,6 +21,8 @@ from communes.lineage import predecessor_ids, unit_lineage
 from communes.models import Unit
 
 from . import exports, selectors
+from .national import national_report
+from .national import sorted_rows as national_sorted
 from .progress import BAND_KEYS, FIGURES, OFFICIAL, build_report, progress_report
 
 
@@ -326,3 +328,58 @@ def unit(request, pk):
         "is_officer": request.user.role == Role.COMMUNE_OFFICER,
         "read_only": not permissions.can_act_on_unit(request.user, unit),
     })
+
+
+# ---------------------------------------------------------------- the national view
+
+
+def _national_year(request) -> int:
+    default = timezone.localdate().year
+    try:
+        return _parse_year(request.GET.get("year"), default)
+    except BadParameter as exc:
+        messages.error(request, str(exc))
+        return default
+
+
+@login_required
+def national(request):
+    """Every province's programmes at a glance (national viewers, administrators)."""
+    permissions.require(request.user, "reports.view_national")
+    year = _national_year(request)
+    sort = request.GET.get("sort") or "province"
+    report = national_report(year=year)
+    rows = national_sorted(report["programmes"], sort)
+    for r in rows:
+        r["band_counts"] = [r["bands"][k] for k in BAND_KEYS]
+        r["query"] = f"?year={year}&programme={r['programme']['code']}"
+    return render(request, "reports/national.html", {
+        "year": year, "years": list(range(timezone.localdate().year + 1, 2020, -1)), "report": report,
+        "rows": rows, "sort": sort, "bands": _band_list(report["totals"]["bands"]),
+    })
+
+
+@login_required
+def national_json(request):
+    permissions.require(request.user, "reports.view_national")
+    try:
+        year = _parse_year(request.GET.get("year"), timezone.localdate().year)
+    except BadParameter as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    response = JsonResponse(national_report(year=year), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def national_xlsx(request):
+    permissions.require(request.user, "reports.view_national")
+    try:
+        year = _parse_year(request.GET.get("year"), timezone.localdate().year)
+    except BadParameter as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    response = HttpResponse(exports.national_xlsx(national_report(year=year)),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="toan-quoc-{year}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response

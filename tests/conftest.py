@@ -59,6 +59,16 @@ def record(unit, year, met, *, stage="verified", total=16, actor=None):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no cached report: the database is rolled back between tests, the cache is not."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Every test starts and ends in Vietnamese: the test client's LocaleMiddleware leaves the
     language of its last request active in the thread, which would leak English into later tests."""

@@ -160,6 +160,16 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# Computed reports are cached (issue 13); every write that can change a figure invalidates them
+# (criteria_portal/figures.py). Redis in production (REDIS_URL, e.g. redis://127.0.0.1:6379/0), a local
+# in-process cache otherwise, so `make run` needs nothing more.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
