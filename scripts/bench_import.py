@@ -37,30 +37,31 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from assessments.loaders import criteria_load
     from assessments.models import Assessment, CriterionResult
+    from assessments.programmes import frame_units
     from assessments.services import year_range
-    from communes.models import Unit
-    from communes.services import divisions_load, province_codes
+    from communes.services import province_codes
     from data_exchange.formats import write_table
     from data_exchange.services import ImportRejected, data_import
+    from scripts.benchdata import province_programme
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     if Assessment.objects.using("default").model._meta.db_table in connection.introspection.table_names():
         if Assessment.objects.exists():
             sys.exit("The database already holds assessments: use an empty scratch database.")
     call_command("migrate", verbosity=0)
-    criteria_set, _changes = criteria_load()
-    programme = criteria_set.programme
-    years = [y for y in year_range() if y >= criteria_set.valid_from_year]
+    # Programmes are data: each province loaded gets a commune-model programme (scripts/benchdata.py).
+    years = [y for y in year_range() if 2022 <= y <= 2026]
     needed = -(-args.rows // len(years))
-    codes = [17] + [c for c in province_codes() if c != 17]
-    for code in codes:
-        if Unit.objects.filter(kind__in=programme.unit_kinds).count() >= needed:
+    units, programmes = [], []
+    for code in [17] + [c for c in province_codes() if c != 17]:
+        if len(units) >= needed:
             break
-        divisions_load(province_code=code)
-    units = list(Unit.objects.filter(kind__in=programme.unit_kinds).order_by("code").values_list("code", flat=True))
-    print(f"units in the programme: {len(units)}; years {years[0]}–{years[-1]}")
+        programme = province_programme(code, default=not programmes)
+        programmes.append(programme)
+        units += list(frame_units(programme).order_by("code").values_list("code", flat=True))
+    criteria_set = programmes[0].criteria_sets.get()
+    print(f"units in the programmes' frames: {len(units)}; years {years[0]}–{years[-1]}")
 
     rng = random.Random(5)
     numbers = list(criteria_set.criteria.values_list("number", flat=True))
