@@ -324,7 +324,7 @@ def unit(request, pk):
         permissions.district_list(user=request.user).filter(id=unit.district_id).exists()
     return render(request, "reports/unit.html", {
         "unit": unit, "history": history, "chart": chart, "can_district": can_district,
-        "lineage": lineage, "visible": visible,
+        "lineage": lineage, "visible": visible, "with_earlier": bool(earlier),
         "is_officer": request.user.role == Role.COMMUNE_OFFICER,
         "read_only": not permissions.can_act_on_unit(request.user, unit),
     })
