@@ -39,6 +39,9 @@ PLURAL = re.compile(r'(msgid ((?:".*"\n)+)msgid_plural (?:".*"\n)+)((?:msgstr\[\
 def fill_identity(po: Path) -> None:
     """Vietnamese is the source language: msgstr = msgid, and nothing fuzzy."""
     text = po.read_text(encoding="utf-8").replace("#, fuzzy\n", "")
+    # "#, fuzzy, python-format" → "#, python-format"; the previous-msgid hints go with the flag.
+    text = re.sub(r"^#, fuzzy, ", "#, ", text, flags=re.M)
+    text = re.sub(r"^#\| .*\n", "", text, flags=re.M)
     head, sep, body = text.partition("\n\n")
 
     def single(m):
