@@ -32,6 +32,7 @@ demo: migrate
 	$(DEV) $(PY) manage.py load_reform_2025
 	$(DEV) $(PY) manage.py load_criteria
 	$(DEV) $(PY) manage.py load_targets
+	$(DEV) $(PY) manage.py load_model_types
 	$(DEV) PORTAL_DEMO=1 $(PY) manage.py seed_demo
 
 run: demo
