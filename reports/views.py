@@ -161,8 +161,18 @@ def progress(request):
         bands_total=sum(bands.values()),
         chart=_bands_chart(bands),
         band_keys=BAND_KEYS,
+        model_districts=_model_districts(report["models"]),
     )
     return render(request, "reports/progress.html", ctx)
+
+
+def _model_districts(models: list[dict]) -> list[dict]:
+    """The inventory by frame district: one row per district, one cell per model type."""
+    rows: dict[str, dict] = {}
+    for m in models:
+        for d in m["districts"]:
+            rows.setdefault(d["code"], {"code": d["code"], "name": d["name"], "cells": []})["cells"].append(d)
+    return list(rows.values())
 
 
 def _query(request) -> str:
