@@ -13,4 +13,6 @@ urlpatterns = [
     path("districts/<int:code>/", views.district, name="district"),
     path("current/", views.current, name="current"),
     path("units/<int:pk>/", views.unit, name="unit"),
+    path("trends/", views.trends, name="trends"),
+    path("map/", views.map_view, name="map"),
 ]

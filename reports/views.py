@@ -21,7 +21,9 @@ from communes.lineage import predecessor_ids, unit_lineage
 from communes.models import Unit
 
 from . import exports, selectors
-from .progress import BAND_KEYS, FIGURES, OFFICIAL, build_report, progress_report
+from .maps import VIEWS, map_data
+from .progress import BAND_KEYS, FIGURES, OFFICIAL, FrameTable, build_report, progress_report
+from .trends import trends as trends_data
 
 
 class BadParameter(ValueError):
@@ -320,11 +322,17 @@ def unit(request, pk):
     related_ids |= {u.id for u in earlier}
     visible = set(permissions.unit_list(user=request.user).filter(id__in=related_ids).values_list("id", flat=True))
     own_years = [y for y in history.years if y["own"]]
+    # Every year from the first to the last: a year without an assessment is a gap (null), not skipped.
+    by_year: dict[int, dict] = {}
+    for y in own_years:
+        by_year.setdefault(y["year"], y)
+    span = range(min(by_year), max(by_year) + 1) if by_year else range(0)
     chart = {
-        "labels": [str(y["year"]) for y in own_years],
-        "verified": [y["verified_met"] for y in own_years],
+        "labels": [str(year) for year in span],
+        "verified": [by_year[year]["verified_met"] if year in by_year else None for year in span],
         # Drafts never count, not even as a preliminary figure.
-        "self": [y["self_met"] if y["status"] != Status.DRAFT else None for y in own_years],
+        "self": [by_year[year]["self_met"] if year in by_year and by_year[year]["status"] != Status.DRAFT else None
+                 for year in span],
         "verified_label": _("Đạt sau thẩm định"),
         "self_label": _("Tự đánh giá đạt"),
     }
@@ -336,3 +344,25 @@ def unit(request, pk):
         "is_officer": request.user.role == Role.COMMUNE_OFFICER,
         "read_only": not permissions.can_act_on_unit(request.user, unit),
     })
+
+
+@login_required
+def trends(request):
+    """Over the years: the bands per year with the target lines, and each target's actual against its number."""
+    permissions.require(request.user, "reports.view_province")
+    programme = _programme(request)
+    ctx = _context(request, programme)
+    ctx["trends"] = trends_data(programme=programme, year=ctx["year"], figures=ctx["figures"])
+    return render(request, "reports/trends.html", ctx)
+
+
+@login_required
+def map_view(request):
+    """The units at their coordinates, coloured by band: the frame (through holders) or the current map."""
+    permissions.require(request.user, "reports.view_province")
+    programme = _programme(request)
+    ctx = _context(request, programme)
+    view = request.GET.get("view") if request.GET.get("view") in VIEWS else "frame"
+    table = FrameTable.load(programme=programme, year=ctx["year"], figures=ctx["figures"])
+    ctx.update(map=map_data(table, view=view), view=view, extra_params=[("view", view)])
+    return render(request, "reports/map.html", ctx)
