@@ -21,6 +21,7 @@ from communes.lineage import predecessor_ids, unit_lineage
 from communes.models import Unit
 
 from . import exports, selectors
+from .docx_report import docx_for
 from .maps import VIEWS, map_data
 from .progress import BAND_KEYS, FIGURES, OFFICIAL, FrameTable, build_report, progress_report
 from .trends import trends as trends_data
@@ -366,3 +367,21 @@ def map_view(request):
     table = FrameTable.load(programme=programme, year=ctx["year"], figures=ctx["figures"])
     ctx.update(map=map_data(table, view=view), view=view, extra_params=[("view", view)])
     return render(request, "reports/map.html", ctx)
+
+
+@login_required
+def progress_docx(request):
+    """The yearly report for the meeting (.docx, Vietnamese administrative layout)."""
+    permissions.require(request.user, "reports.view_province")
+    programme = _programme(request)
+    try:
+        year, figures = _export_params(request, programme)
+    except BadParameter as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    response = HttpResponse(
+        docx_for(year=year, programme=programme, figures=figures),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{programme.code}-{year}{_suffix(figures)}.docx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
