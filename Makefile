@@ -34,6 +34,7 @@ demo: migrate
 	$(DEV) $(PY) manage.py load_targets
 	$(DEV) $(PY) manage.py load_model_types
 	$(DEV) PORTAL_DEMO=1 $(PY) manage.py seed_demo
+	$(DEV) PORTAL_DEMO=1 $(PY) manage.py seed_demo_models
 
 run: demo
 	@echo "Cổng tiêu chí: http://127.0.0.1:$(PORT)  (dừng: Ctrl+C)"

@@ -4,7 +4,7 @@ import datetime
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from assessments.services import DomainError
 from inventory.models import CountStatus, ModelCount, ModelKind, ModelType
@@ -82,3 +82,15 @@ def test_reviewer_of_another_district_cannot_verify(model_types, unit, officer_u
     with pytest.raises(DomainError):
         model_counts_verify(unit=unit, year=2025, actor=factories.reviewer(other_district))
     assert ModelCount.objects.get().status == CountStatus.SELF
+
+
+def test_seed_demo_models_fills_every_holder_once(model_types, criteria_set, unit, other_unit):
+    out = io.StringIO()
+    with pytest.raises(CommandError):  # the test settings are not DEBUG: refused without --force
+        call_command("seed_demo_models", stdout=out)
+    call_command("seed_demo_models", "--force", stdout=out)
+    call_command("seed_demo_models", "--force", stdout=out)
+    assert "không tạo dữ liệu minh họa" in out.getvalue()
+    # Two frame units × 4 types × the five demo years (2022–2026).
+    assert ModelCount.objects.count() == 2 * 4 * 5
+    assert not ModelCount.objects.filter(model_type__kind=ModelKind.YES_NO, count__gt=1).exists()
