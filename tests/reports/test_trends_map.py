@@ -133,3 +133,20 @@ def test_unit_page_chart_leaves_a_gap_for_a_year_without_assessment(client, crit
     chart = page_json(client.get(reverse("reports:unit", args=[unit.pk])).content, "history-data")
     assert chart["labels"] == ["2022", "2023", "2024"]
     assert chart["verified"] == [9, None, 12]
+
+
+@pytest.mark.parametrize("url", ["/reports/map/?year=2025", "/reports/map/?year=2025&view=current",
+                                 "/reports/progress.docx?year=2025"])
+def test_map_and_docx_query_counts_do_not_grow_with_the_units(client, province, url):
+    client.force_login(factories.province_viewer(province["programme"].territory_province))
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = queries()
+    for i in range(25):
+        u = factories.UnitFactory(district=province["b"], latitude=20.4, longitude=105.5 + i / 100)
+        record(u, 2025, i % 17)
+    assert queries() == small

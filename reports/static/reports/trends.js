@@ -22,7 +22,7 @@
       data.targets.forEach(function (t, i) {
         if (!t.in_units || seen[t.target + "|" + t.deadline]) { return; }
         seen[t.target + "|" + t.deadline] = true;
-        datasets.push({ type: "line", label: data.target_label + " " + t.deadline.slice(0, 4) + ": " + t.target,
+        datasets.push({ type: "line", stack: "target-" + i, label: data.target_label + " " + t.deadline.slice(0, 4) + ": " + t.target,
                         data: data.labels.map(function () { return t.target; }), borderDash: [6, 4], pointRadius: 0,
                         borderWidth: 1.5, borderColor: LINE_COLOURS[i % LINE_COLOURS.length], fill: false, order: 1 });
       });
