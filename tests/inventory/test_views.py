@@ -109,3 +109,41 @@ def test_inventory_page_query_count_is_bounded(client, model_types, unit, office
     for n in range(10):
         ModelType.objects.create(code=f"extra_{n}", name=f"Mô hình {n}")
     assert queries() == small
+
+
+# role → (own unit, unit of another district); anonymous users are sent to the login page.
+MATRIX = {
+    "get": {"officer": (200, 404), "reviewer": (200, 404), "province": (200, 200), "admin": (200, 200)},
+    "save": {"officer": (302, 404), "reviewer": (302, 404), "province": (403, 403), "admin": (302, 302)},
+    "verify": {"officer": (403, 404), "reviewer": (302, 404), "province": (403, 403), "admin": (302, 302)},
+}
+
+
+@pytest.mark.parametrize("action", list(MATRIX))
+@pytest.mark.parametrize("role", ["anonymous", "officer", "reviewer", "province", "admin"])
+@pytest.mark.parametrize("scope", ["own", "other"])
+def test_permission_matrix(client, model_types, unit, other_unit, action, role, scope):
+    target = unit if scope == "own" else other_unit
+    row = put(target, 2025, "zalo_mailbox", 3, status=CountStatus.SELF)
+    user = {"anonymous": None, "officer": factories.officer(unit), "reviewer": factories.reviewer(unit.district),
+            "province": factories.province_viewer(unit.province), "admin": factories.administrator()}[role]
+    if user:
+        client.force_login(user)
+    if action == "get":
+        response = client.get(url(target))
+    elif action == "save":
+        response = client.post(url(target), {field("zalo_mailbox"): "7"})
+    else:
+        response = client.post(url(target, verify=True))
+    row.refresh_from_db()
+    if user is None:
+        assert response.status_code == 302 and "/accounts/login/" in response.url
+        assert (row.count, row.status) == (3, CountStatus.SELF)
+        return
+    expected = MATRIX[action][role][0 if scope == "own" else 1]
+    assert response.status_code == expected
+    done = expected == 302
+    if action == "save":
+        assert row.count == (7 if done else 3)
+    elif action == "verify":
+        assert row.status == (CountStatus.VERIFIED if done else CountStatus.SELF)
