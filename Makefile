@@ -32,7 +32,9 @@ demo: migrate
 	$(DEV) $(PY) manage.py load_reform_2025
 	$(DEV) $(PY) manage.py load_criteria
 	$(DEV) $(PY) manage.py load_targets
+	$(DEV) $(PY) manage.py load_model_types
 	$(DEV) PORTAL_DEMO=1 $(PY) manage.py seed_demo
+	$(DEV) PORTAL_DEMO=1 $(PY) manage.py seed_demo_models
 
 run: demo
 	@echo "Cổng tiêu chí: http://127.0.0.1:$(PORT)  (dừng: Ctrl+C)"

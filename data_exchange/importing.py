@@ -32,14 +32,17 @@ from assessments.models import (
 from assessments.services import LEVEL_CAPABILITY, recognition_rule_problem, year_range
 from communes.lineage import CodeBook, UnitCodeError
 from communes.models import Unit
+from inventory.models import CountStatus, ModelCount, ModelType
+from inventory.services import count_problem
 
 from .formats import FileFormatError, Table, normalise, read_table
 
-KINDS = ("assessments", "recognitions", "registrations")
+KINDS = ("assessments", "recognitions", "registrations", "models")
 BASE_COLUMNS = {
     "assessments": ("commune_code", "year", "stage"),
     "recognitions": ("commune_code", "level", "decision_number", "decision_date", "issued_by"),
     "registrations": ("commune_code", "year"),
+    "models": ("commune_code", "year", "model_code", "count"),
 }
 # Columns whose cells say something: a row where all of them are blank is skipped (e.g. an
 # untouched line of a template, which comes with the unit code and year filled in).
@@ -47,6 +50,7 @@ CONTENT_COLUMNS = {
     "assessments": ("stage",),  # plus every cK column
     "recognitions": ("level", "decision_number", "decision_date", "issued_by"),
     "registrations": ("year",),
+    "models": ("model_code", "count"),
 }
 CRITERION_COLUMN = re.compile(r"^c([1-9]\d{0,2})$")
 MET_WORDS = {"1", "x", "đạt"}
@@ -62,6 +66,7 @@ OPTIONAL_COLUMNS = {
     "assessments": ("programme", "status"),
     "recognitions": ("programme", "revoked_on"),
     "registrations": ("programme",),
+    "models": ("programme", "status"),  # status: self or verified (a backup keeps the verification)
 }
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -204,7 +209,8 @@ class _Checker:
         return out
 
     def unit(self, row: int, cells: dict, *, day: datetime.date, year: int,
-             frame_too: bool = False) -> tuple[Unit, Programme] | None:
+             frame_too: bool = False, any_programme: bool = False) -> tuple[Unit, Programme] | None:
+        """`any_programme`: data of the unit itself (the model inventory) — in several programmes is fine."""
         raw = normalise(cells.get("commune_code"))
         if not raw:
             self.problem(row, "commune_code", _("thiếu mã đơn vị."))
@@ -235,7 +241,7 @@ class _Checker:
                                                                          "programme": named, "year": year})
                 return None
             return unit, programme
-        if len(candidates) == 1:
+        if len(candidates) == 1 or (any_programme and candidates):
             return unit, candidates[0]
         if not candidates:
             self.problem(row, "commune_code", _("%(unit)s (mã %(code)s) không thuộc đối tượng của chương trình nào "
@@ -322,7 +328,7 @@ def build_plan(*, kind: str, name: str, data: bytes, user=None) -> ImportPlan:
         rows.append((row, cells))
     checker = _Checker(plan, table, user)
     {"assessments": _plan_assessments, "recognitions": _plan_recognitions,
-     "registrations": _plan_registrations}[kind](checker, rows, numbers)
+     "registrations": _plan_registrations, "models": _plan_models}[kind](checker, rows, numbers)
     plan.problems.sort(key=lambda p: p.row)
     if plan.problems:
         plan.changes = []
@@ -582,3 +588,71 @@ def _plan_registrations(checker: _Checker, rows, numbers) -> None:
         action = UNCHANGED if key in existing else CREATED
         plan.changes.append(Change(row, action, unit, {"year": year, "programme": programme}))
 
+
+# ---------------------------------------------------------------- models (the self-management model inventory)
+
+
+def _plan_models(checker: _Checker, rows, numbers) -> None:
+    """`commune_code,year,model_code,count[,status]`: status `self` or `verified`; blank means `verified`
+    for the command line and reviewers, `self` for others (who may not import verified counts)."""
+    plan, user = checker.plan, checker.user
+    types = {t.code.casefold(): t for t in ModelType.objects.all()}
+    existing = {(c.unit_id, c.year, c.model_type_id): c
+                for c in ModelCount.objects.filter(unit_id__in=list(checker.units))}
+    reviewer = user is None or permissions.has_capability(user, "assessment.review")
+    seen: dict[tuple[int, int, int], int] = {}
+    for row, cells in rows:
+        year = checker.year(row, cells)
+        if year is None:
+            checker.code_known(row, cells)
+        found = (checker.unit(row, cells, day=datetime.date(year, 12, 31), year=year, any_programme=True)
+                 if year is not None else None)
+        raw_code = normalise(cells.get("model_code"))
+        model_type = types.get(_key(raw_code))
+        if not raw_code:
+            checker.problem(row, "model_code", _("thiếu mã mô hình."))
+        elif model_type is None:
+            checker.problem(row, "model_code", _("không có mô hình mã “%(code)s” (các mã: %(codes)s).")
+                            % {"code": raw_code[:50], "codes": ", ".join(t.code for t in types.values())})
+        raw_count = normalise(cells.get("count"))
+        count = parse_int(raw_count)
+        if re.fullmatch(r"-\d+", raw_count):
+            checker.problem(row, "count", _("số lượng không được âm."))
+        elif count is None:
+            checker.problem(row, "count", _("số lượng “%(value)s” không hợp lệ (số nguyên từ 0).")
+                            % {"value": raw_count[:20]} if raw_count else _("thiếu số lượng."))
+        elif model_type is not None and (reason := count_problem(model_type, count)):
+            checker.problem(row, "count", reason)
+            count = None
+        raw_status = _key(normalise(cells.get("status")))
+        status = raw_status or (CountStatus.VERIFIED if reviewer else CountStatus.SELF)
+        if status not in CountStatus.values:
+            checker.problem(row, "status", _("trạng thái “%(value)s” không hợp lệ (self, verified hoặc để trống).")
+                            % {"value": raw_status[:20]})
+            status = None
+        elif status == CountStatus.VERIFIED and not reviewer:
+            checker.problem(row, "status", _("vai trò của bạn không được xác nhận số lượng (verified)."))
+            status = None
+        if found is None or year is None or model_type is None or count is None or status is None:
+            continue
+        unit, _programme = found
+        key = (unit.id, year, model_type.id)
+        if key in seen:
+            checker.problem(row, "model_code", _("%(unit)s năm %(year)s, mô hình %(code)s đã có ở dòng %(first)s.")
+                            % {"unit": unit, "year": year, "code": model_type.code, "first": seen[key]})
+            continue
+        seen[key] = row
+        stored = existing.get(key)
+        action = CREATED
+        if stored is not None:
+            if stored.count == count and stored.status == status:
+                action = UNCHANGED
+            elif stored.status == CountStatus.VERIFIED and not reviewer:
+                checker.problem(row, "count", _("số lượng %(code)s năm %(year)s của %(unit)s đã được xác nhận, "
+                                                "chỉ cấp trên sửa được.")
+                                % {"code": model_type.code, "year": year, "unit": unit})
+                continue
+            else:
+                action = UPDATED
+        plan.changes.append(Change(row, action, unit, {
+            "year": year, "model_type": model_type, "count": count, "status": status, "existing": stored}))

@@ -24,6 +24,7 @@ from assessments.models import (
 )
 from assessments.programmes import programme_default, units_in_programmes
 from communes.models import Unit
+from inventory.selectors import model_count_export
 
 from .formats import write_table, write_template
 from .importing import BASE_COLUMNS, ImportPlan, build_plan
@@ -87,7 +88,7 @@ def registration_export(*, user=None, year: int | None = None) -> tuple[list[str
 
 
 EXPORTS = {"assessments": assessment_export, "recognitions": recognition_export,
-           "registrations": registration_export}
+           "registrations": registration_export, "models": model_count_export}
 
 
 def export_file(*, kind: str, fmt: str, user=None, year: int | None = None) -> bytes:

@@ -21,8 +21,9 @@ from accounts import permissions
 from assessments.models import Assessment, CriterionResult, Recognition, Registration, Result, Status, Transition
 from assessments.services import assessment_mark_returned, assessment_record, recognition_record_revocation
 from criteria_portal.figures import figures_changed
+from inventory.services import model_counts_import
 
-from .importing import CREATED, UPDATED, ImportPlan, Problem, build_plan
+from .importing import CREATED, UNCHANGED, UPDATED, ImportPlan, Problem, build_plan
 from .models import PendingImport
 
 BATCH = 1000
@@ -59,7 +60,7 @@ def data_import(*, kind: str, name: str, data: bytes, actor=None) -> ImportPlan:
     try:
         with transaction.atomic():
             {"assessments": _apply_assessments, "recognitions": _apply_recognitions,
-             "registrations": _apply_registrations}[kind](plan, actor, reason)
+             "registrations": _apply_registrations, "models": _apply_models}[kind](plan, actor, reason)
             figures_changed()  # the multi-row inserts send no signals
     except IntegrityError:
         # Someone wrote the same data between the check and the write.
@@ -186,6 +187,11 @@ def _apply_registrations(plan: ImportPlan, actor, reason: str) -> None:
     ]
     bulk_create_with_history(registrations, Registration, batch_size=BATCH, default_user=actor,
                              default_change_reason=reason)
+
+
+def _apply_models(plan: ImportPlan, actor, reason: str) -> None:
+    model_counts_import(rows=[{"unit": c.unit, **c.data} for c in plan.changes if c.action != UNCHANGED],
+                        actor=actor, reason=reason)
 
 
 # ---------------------------------------------------------------- uploads waiting for confirmation

@@ -65,6 +65,8 @@ from assessments.models import (
 from assessments.programmes import Frame, programme_get
 from criteria_portal.figures import cached
 
+from .inventory import model_inventory
+
 OFFICIAL, PRELIMINARY = "official", "preliminary"
 FIGURES = (OFFICIAL, PRELIMINARY)
 PRELIMINARY_STATUSES = (Status.SUBMITTED, Status.RETURNED)
@@ -567,6 +569,8 @@ def _build_report(year: int, programme: Programme, figures: str) -> dict:
         "districts": chosen.districts(),
         "criteria": criteria_compliance(year=year, programme=programme, figures=figures, table=chosen_table),
         "holders": holder_rows(chosen_table),
+        # The self-management model inventory on the frame (reports/inventory.py, one query).
+        "models": model_inventory(chosen_table, year=year, official=figures == OFFICIAL),
         "note": tier_note(targets, official.total),
     }
 

@@ -21,9 +21,12 @@ from communes.lineage import predecessor_ids, unit_lineage
 from communes.models import Unit
 
 from . import exports, selectors
+from .docx_report import docx_for
+from .maps import VIEWS, map_data
 from .national import national_report
 from .national import sorted_rows as national_sorted
-from .progress import BAND_KEYS, FIGURES, OFFICIAL, build_report, progress_report
+from .progress import BAND_KEYS, FIGURES, OFFICIAL, FrameTable, build_report, progress_report
+from .trends import trends as trends_data
 
 
 class BadParameter(ValueError):
@@ -163,8 +166,18 @@ def progress(request):
         bands_total=sum(bands.values()),
         chart=_bands_chart(bands),
         band_keys=BAND_KEYS,
+        model_districts=_model_districts(report["models"]),
     )
     return render(request, "reports/progress.html", ctx)
+
+
+def _model_districts(models: list[dict]) -> list[dict]:
+    """The inventory by frame district: one row per district, one cell per model type."""
+    rows: dict[str, dict] = {}
+    for m in models:
+        for d in m["districts"]:
+            rows.setdefault(d["code"], {"code": d["code"], "name": d["name"], "cells": []})["cells"].append(d)
+    return list(rows.values())
 
 
 def _query(request) -> str:
@@ -312,11 +325,17 @@ def unit(request, pk):
     related_ids |= {u.id for u in earlier}
     visible = set(permissions.unit_list(user=request.user).filter(id__in=related_ids).values_list("id", flat=True))
     own_years = [y for y in history.years if y["own"]]
+    # Every year from the first to the last: a year without an assessment is a gap (null), not skipped.
+    by_year: dict[int, dict] = {}
+    for y in own_years:
+        by_year.setdefault(y["year"], y)
+    span = range(min(by_year), max(by_year) + 1) if by_year else range(0)
     chart = {
-        "labels": [str(y["year"]) for y in own_years],
-        "verified": [y["verified_met"] for y in own_years],
+        "labels": [str(year) for year in span],
+        "verified": [by_year[year]["verified_met"] if year in by_year else None for year in span],
         # Drafts never count, not even as a preliminary figure.
-        "self": [y["self_met"] if y["status"] != Status.DRAFT else None for y in own_years],
+        "self": [by_year[year]["self_met"] if year in by_year and by_year[year]["status"] != Status.DRAFT else None
+                 for year in span],
         "verified_label": _("Đạt sau thẩm định"),
         "self_label": _("Tự đánh giá đạt"),
     }
@@ -381,5 +400,45 @@ def national_xlsx(request):
     response = HttpResponse(exports.national_xlsx(national_report(year=year)),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="toan-quoc-{year}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def trends(request):
+    """Over the years: the bands per year with the target lines, and each target's actual against its number."""
+    permissions.require(request.user, "reports.view_province")
+    programme = _programme(request)
+    ctx = _context(request, programme)
+    ctx["trends"] = trends_data(programme=programme, year=ctx["year"], figures=ctx["figures"])
+    return render(request, "reports/trends.html", ctx)
+
+
+@login_required
+def map_view(request):
+    """The units at their coordinates, coloured by band: the frame (through holders) or the current map."""
+    permissions.require(request.user, "reports.view_province")
+    programme = _programme(request)
+    ctx = _context(request, programme)
+    view = request.GET.get("view") if request.GET.get("view") in VIEWS else "frame"
+    table = FrameTable.load(programme=programme, year=ctx["year"], figures=ctx["figures"])
+    ctx.update(map=map_data(table, view=view), view=view, extra_params=[("view", view)])
+    return render(request, "reports/map.html", ctx)
+
+
+@login_required
+def progress_docx(request):
+    """The yearly report for the meeting (.docx, Vietnamese administrative layout)."""
+    permissions.require(request.user, "reports.view_province")
+    programme = _programme(request)
+    try:
+        year, figures = _export_params(request, programme)
+    except BadParameter as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    response = HttpResponse(
+        docx_for(year=year, programme=programme, figures=figures),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{programme.code}-{year}{_suffix(figures)}.docx"'
     response["Cache-Control"] = "private, no-store"
     return response

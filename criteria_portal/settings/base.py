@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "assessments",
     "reports",
     "data_exchange",
+    "inventory",
 ]
 
 MIDDLEWARE = [

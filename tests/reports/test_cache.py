@@ -72,7 +72,8 @@ def world(criteria_set, district, reviewer_user, admin_user):
 def _figures():
     official, preliminary = progress_report(year=2025), build_report(year=2025, figures="preliminary")
     targets = {t["key"]: (t["target"], t["actual"], t["met"]) for t in official["targets"]}
-    return official["bands"], preliminary["bands_preliminary"], targets, official["units_total"]
+    models = [(m["code"], m["units_with"], m["count"]) for m in official.get("models", [])]
+    return official["bands"], preliminary["bands_preliminary"], targets, official["units_total"], models
 
 
 def test_a_report_is_computed_once_until_something_changes(backend, world):
@@ -155,6 +156,15 @@ def _merge(w):
     UnitSuccession.objects.create(predecessor=gone, successor=successor, effective_on=D(2025, 7, 1))
 
 
+def _model_count(w):
+    from inventory.models import ModelType
+    from inventory.services import model_counts_record
+
+    camera = ModelType.objects.create(code="security_camera", name="Camera an ninh", sort_order=1)
+    _figures()
+    model_counts_record(unit=w["units"][0], year=2025, counts={camera: 3}, actor=None)
+
+
 def _nothing(w):
     pass
 
@@ -165,6 +175,7 @@ WRITES = {
     "reopen": (_nothing, _reopen), "recognise": (_nothing, _recognise), "revoke": (_recognised, _revoke),
     "register": (_recognised, _register), "unregister": (_registered, _unregister),
     "edit_target": (_nothing, _edit_target), "import": (_nothing, _import), "merge": (_nothing, _merge),
+    "model_count": (_nothing, _model_count),
 }
 
 

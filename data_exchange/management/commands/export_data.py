@@ -1,4 +1,4 @@
-"""export_data {assessments,recognitions,registrations} FILE (DESIGN §5): the import format."""
+"""export_data {assessments,recognitions,registrations,models} FILE (DESIGN §5): the import format."""
 
 from pathlib import Path
 

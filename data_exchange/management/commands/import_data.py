@@ -1,4 +1,4 @@
-"""import_data {assessments,recognitions,registrations} FILE [--user USERNAME] (DESIGN §5)."""
+"""import_data {assessments,recognitions,registrations,models} FILE [--user USERNAME] (DESIGN §5)."""
 
 from pathlib import Path
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = (
         "Import a CSV (UTF-8, with or without BOM) or .xlsx file, all or nothing. Formats: "
         "assessments = commune_code,year,stage,c1,...,cN; recognitions = commune_code,level,decision_number,"
-        "decision_date,issued_by; registrations = commune_code,year. On any bad row nothing is written, one line "
+        "decision_date,issued_by; registrations = commune_code,year; models = commune_code,year,model_code,count. On any bad row nothing is written, one line "
         "per problem is printed as 'row N, column X: reason' (N is the spreadsheet row number, the header row "
         "being row 1) and the exit status is 1."
     )

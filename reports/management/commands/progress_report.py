@@ -1,4 +1,4 @@
-"""progress_report --year Y --format {json,csv,xlsx} [--output FILE] (DESIGN §5)."""
+"""progress_report --year Y --format {json,csv,xlsx,docx} [--output FILE] (DESIGN §5; docx: issue 12)."""
 
 import json
 
@@ -8,6 +8,7 @@ from django.utils import translation
 from assessments.models import MAX_YEAR, MIN_YEAR
 from assessments.programmes import ProgrammeError, programme_get
 from reports import exports, selectors
+from reports.docx_report import docx_for
 from reports.progress import OFFICIAL, progress_report
 
 
@@ -16,15 +17,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="Năm báo cáo, ví dụ 2025.")
-        parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
-        parser.add_argument("--output", help="Tệp kết quả (mặc định: in ra màn hình; bắt buộc với xlsx).")
+        parser.add_argument("--format", choices=["json", "csv", "xlsx", "docx"], default="json")
+        parser.add_argument("--output", help="Tệp kết quả (mặc định: in ra màn hình; bắt buộc với xlsx, docx).")
         parser.add_argument("--programme", default=None, help="Mã chương trình (mặc định: chương trình mặc định).")
 
     def handle(self, *args, year, format, output, programme, **options):
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise CommandError(f"Năm {year} nằm ngoài khoảng cho phép ({MIN_YEAR}–{MAX_YEAR}).")
-        if format == "xlsx" and not output:
-            raise CommandError("Định dạng xlsx cần --output TỆP.")
+        if format in ("xlsx", "docx") and not output:
+            raise CommandError(f"Định dạng {format} cần --output TỆP.")
         with translation.override("vi"):
             try:
                 chosen = programme_get(programme)
@@ -36,6 +37,8 @@ class Command(BaseCommand):
             elif format == "csv":
                 rows = selectors.unit_rows(year=year, programme=chosen, figures=OFFICIAL)
                 data = exports.units_csv(rows)
+            elif format == "docx":
+                data = docx_for(year=year, programme=chosen)
             else:
                 data = exports.xlsx_for(year=year, programme=chosen)
         if output:
