@@ -110,19 +110,7 @@ class Frame:
     def load_many(cls, programmes: list[Programme], year: int, *, on: datetime.date | None = None
                   ) -> dict[int, Frame]:
         """The frames of many programmes with one query for their units and one lineage walk."""
-        day = on or year_end(year)
-        query = Q(pk__in=[])
-        for p in programmes:
-            q = frame_q(p)
-            if q is not None:
-                query |= q
-        units = list(Unit.objects.filter(query).select_related("district", "province").order_by("code"))
-        lineage = Lineage.following(units)
-        out = {}
-        for p in programmes:
-            mine = [u for u in units if in_frame(p, u)]
-            out[p.id] = cls(p, year, mine, {u.id: lineage.holder(u, day) for u in mine})
-        return out
+        return FrameSet.load(programmes).frames(year, on=on)
 
     @property
     def total(self) -> int:
@@ -146,6 +134,40 @@ class Frame:
             if holder is not None:
                 seen.setdefault(holder.id, holder)
         return sorted(seen.values(), key=lambda u: (u.code, u.id))
+
+
+# What frame readers use of a unit (a national frame set holds thousands).
+UNIT_FIELDS = ("id", "code", "name", "kind", "valid_from", "valid_to", "province_id", "district_id",
+               "province__id", "province__code", "province__name", "district__id", "district__code",
+               "district__name", "district__valid_to", "district__valid_from")
+
+
+@dataclass
+class FrameSet:
+    """Many programmes' frame units and their lineage, loaded once and read for any day."""
+
+    programmes: list[Programme]
+    units: dict[int, list[Unit]]  # programme id → its frame units
+    lineage: Lineage
+
+    @classmethod
+    def load(cls, programmes: list[Programme]) -> FrameSet:
+        territories = {p.territory_province_id for p in programmes if p.territory_province_id}
+        kinds = sorted({k for p in programmes for k in (p.unit_kinds or [])})
+        by_province: dict[int, list[Unit]] = {}
+        for unit in (
+            Unit.objects.filter(province_id__in=sorted(territories), kind__in=kinds)
+            .select_related("district", "province").only(*UNIT_FIELDS).order_by("code")
+        ):
+            by_province.setdefault(unit.province_id, []).append(unit)
+        units = {p.id: [u for u in by_province.get(p.territory_province_id, []) if in_frame(p, u)]
+                 for p in programmes}
+        return cls(programmes, units, Lineage.following([u for mine in units.values() for u in mine]))
+
+    def frames(self, year: int, *, on: datetime.date | None = None) -> dict[int, Frame]:
+        day = on or year_end(year)
+        return {p.id: Frame(p, year, self.units[p.id], {u.id: self.lineage.holder(u, day) for u in self.units[p.id]})
+                for p in self.programmes}
 
 
 def programmes_for_unit(unit: Unit, year: int, *, on: datetime.date | None = None) -> list[Programme]:

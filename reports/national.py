@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from assessments.models import Status, Target
-from assessments.programmes import programme_list
+from assessments.programmes import FrameSet, programme_list
 from criteria_portal.figures import cached
 
 from .progress import (
@@ -41,7 +41,9 @@ def _national_report(year: int) -> dict:
     for t in Target.objects.filter(programme__in=programmes).order_by("deadline", "sort_order", "key"):
         targets[t.programme_id].append(t)
     days = {year_end(year)} | {evaluation_day(t.deadline, year) for ts in targets.values() for t in ts}
-    data = {day: FrameData.load_many(programmes, day.year, day) for day in sorted(days)}
+    frame_set = FrameSet.load(programmes)  # the frames' units and lineage, once for every day
+    data = {day: FrameData.load_many(programmes, day.year, day, frames=frame_set.frames(day.year, on=day))
+            for day in sorted(days)}
     registrations = registrations_by_programme(programmes)
     rows = []
     for p in programmes:

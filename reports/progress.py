@@ -136,8 +136,9 @@ class FrameData:
         decisions: dict[int, dict[int, dict]] = {p.id: {} for p in programmes}
         assessments: dict[int, dict[int, dict]] = {p.id: {} for p in programmes}
         if all_ids:
+            # By programme, not by a list of thousands of unit ids: the rows not wanted are skipped below.
             for r in (
-                Recognition.objects.held_on(day).filter(programme_id__in=list(decisions), unit_id__in=all_ids)
+                Recognition.objects.held_on(day).filter(programme_id__in=list(decisions))
                 .order_by("programme_id", "unit_id", "-level", "-decision_date")
                 .values("programme_id", "unit_id", "level", "decision_number", "decision_date")
             ):
@@ -145,8 +146,7 @@ class FrameData:
                     # The first of a unit: the highest level, the latest decision.
                     decisions[r["programme_id"]].setdefault(r["unit_id"], r)
             for a in (
-                Assessment.objects.filter(unit_id__in=all_ids, year=year,
-                                          criteria_set__programme_id__in=list(assessments))
+                Assessment.objects.filter(year=year, criteria_set__programme_id__in=list(assessments))
                 .order_by("unit_id", "id")
                 .values("criteria_set__programme_id", "unit_id", "status", "self_met_count", "verified_met_count")
             ):
