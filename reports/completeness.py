@@ -249,6 +249,18 @@ def sort_units(units: list[UnitState], sort: str) -> list[UnitState]:
     return sorted(units, key=keys.get(key, keys["district"]), reverse=sort.startswith("-") and key in keys)
 
 
+def parse_day(text: str) -> datetime.date:
+    """A day written YYYY-MM-DD (the date field, the command) or DD/MM/YYYY; ValueError says what is wrong."""
+    text = str(text).strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(_("Ngày “%(value)s” không hợp lệ: hãy viết dạng 2026-11-30 hoặc 30/11/2026.")
+                     % {"value": text[:20]})
+
+
 def completeness_load(
     *, programme: Programme, year: int, as_of: datetime.date | None = None, scope: QuerySet[Unit] | None = None,
 ) -> Completeness:

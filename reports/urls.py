@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import completeness_views, views
 
 app_name = "reports"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("districts/<int:code>/", views.district, name="district"),
     path("current/", views.current, name="current"),
     path("units/<int:pk>/", views.unit, name="unit"),
+    path("completeness/", completeness_views.completeness, name="completeness"),
+    path("completeness.json", completeness_views.completeness_json, name="completeness_json"),
+    path("completeness.csv", completeness_views.completeness_csv_view, name="completeness_csv"),
 ]
