@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from .models import User
 
 
 class LoginForm(AuthenticationForm):
@@ -12,3 +15,17 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Tên đăng nhập")
         self.fields["password"].label = _("Mật khẩu")
+
+
+class AccountForm(forms.ModelForm):
+    """What a user manages on their own: the e-mail address reminders go to, and whether they want them."""
+
+    class Meta:
+        model = User
+        fields = ("email", "reminders_enabled")
+        labels = {"email": _("Địa chỉ e-mail"), "reminders_enabled": _("Nhận e-mail nhắc hạn")}
+        help_texts = {
+            "email": _("Thư nhắc hạn và thông báo được gửi đến địa chỉ này. Để trống nếu không dùng e-mail."),
+            "reminders_enabled": _("Nhắc trước hạn nộp (hoặc hạn thẩm định) 7, 3 và 1 ngày, và khi đã quá hạn. "
+                                   "Thông báo trong cổng vẫn được giữ."),
+        }
