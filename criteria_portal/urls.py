@@ -11,4 +11,5 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("reports/", include("reports.urls")),
     path("data/", include("data_exchange.urls")),
+    path("notifications/", include("notifications.urls")),
 ]

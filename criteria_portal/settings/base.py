@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "assessments",
     "reports",
     "data_exchange",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.portal",
+                "notifications.context_processors.notifications",
             ],
         },
     },
