@@ -27,5 +27,5 @@ class AccountForm(forms.ModelForm):
         help_texts = {
             "email": _("Thư nhắc hạn và thông báo được gửi đến địa chỉ này. Để trống nếu không dùng e-mail."),
             "reminders_enabled": _("Nhắc trước hạn nộp (hoặc hạn thẩm định) 7, 3 và 1 ngày, và khi đã quá hạn. "
-                                   "Thông báo trong cổng vẫn được giữ."),
+                                   "Tắt thì không nhận thư nhắc hạn; thông báo trả lại, thẩm định trong cổng vẫn có."),
         }
