@@ -39,7 +39,7 @@ from accounts import permissions
 from accounts.models import Role, User
 from assessments.models import Programme
 from assessments.programmes import Calendar, calendar_for, programme_list
-from reports.completeness import WAITING, UnitState, completeness_load
+from reports.completeness import RETURNED, WAITING, UnitState, completeness_load
 
 from .models import Kind, ReminderLog
 from .services import notification_create
@@ -94,6 +94,10 @@ class Reminder:
         """Days left before the deadline, or days late (the latest one when several)."""
         gaps = [abs((self.deadline(i) - self.day).days) for i in self.items]
         return max(gaps) if self.late else min(gaps)
+
+    @property
+    def has_returned(self) -> bool:
+        return any(i.state.state == RETURNED for i in self.items)
 
     @property
     def years(self) -> str:

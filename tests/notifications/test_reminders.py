@@ -84,6 +84,8 @@ def test_officers_are_reminded_seven_days_before(world):
     assert "Kính gửi" in message.body and "Xã A4" in message.body and "Bị trả lại" in message.body
     assert "30/11/2026" in message.body and "http://portal.test/assessments/" in message.body
     assert "http://portal.test/accounts/me/" in message.body
+    assert "gửi lại" in message.body  # a4 was returned: fix and send again
+    assert "gửi lại" not in next(m for m in mail.outbox if m.to == ["xa.a2@example.vn"]).body
     # Who is not reminded: the submitted a3, the officer who turned reminders off, reviewers, the province.
     assert not {"xa.a3@example.vn", "tat@example.vn", "thamdinh.a@example.vn", "tinh@example.vn"} & {
         m.to[0] for m in mail.outbox}
