@@ -25,7 +25,8 @@ class AccountForm(forms.ModelForm):
         fields = ("email", "reminders_enabled")
         labels = {"email": _("Địa chỉ e-mail"), "reminders_enabled": _("Nhận e-mail nhắc hạn")}
         help_texts = {
-            "email": _("Thư nhắc hạn và thông báo được gửi đến địa chỉ này. Để trống nếu không dùng e-mail."),
+            "email": _("Thư nhắc hạn được gửi đến địa chỉ này. Để trống nếu không dùng e-mail (nhắc hạn vẫn hiện "
+                       "trong mục Thông báo của cổng)."),
             "reminders_enabled": _("Nhắc trước hạn nộp (hoặc hạn thẩm định) 7, 3 và 1 ngày, và khi đã quá hạn. "
                                    "Tắt thì không nhận thư nhắc hạn; thông báo trả lại, thẩm định trong cổng vẫn có."),
         }
