@@ -14,7 +14,7 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ("unit", "district")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Thông tin cá nhân"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Thông tin cá nhân"), {"fields": ("first_name", "last_name", "email", "reminders_enabled")}),
         (_("Vai trò và phạm vi"), {"fields": ("role", "unit", "district", "is_active")}),
         (_("Thời gian"), {"fields": ("last_login", "date_joined")}),
     )

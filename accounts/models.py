@@ -29,6 +29,12 @@ class User(AbstractUser):
         verbose_name=_("tỉnh"),
     )
 
+    # The user's own choice (the "Tài khoản của tôi" page): deadline reminders by e-mail.
+    reminders_enabled = models.BooleanField(
+        _("nhận e-mail nhắc hạn"), default=True,
+        help_text=_("Nhắc trước hạn nộp, hạn thẩm định và khi đã quá hạn."),
+    )
+
     class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")

@@ -91,3 +91,12 @@ def user_create_or_update(
     user.is_active = True
     user.save()
     return user, created
+
+
+@transaction.atomic
+def user_update_account(*, user: User, email: str, reminders_enabled: bool) -> User:
+    """The settings a user changes on their own account page."""
+    user.email = User.objects.normalize_email((email or "").strip())
+    user.reminders_enabled = bool(reminders_enabled)
+    user.save(update_fields=["email", "reminders_enabled"])
+    return user

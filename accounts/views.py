@@ -1,7 +1,12 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from . import services
+from .forms import AccountForm
 from .models import Role
 
 # Where each role starts its day. The apps own the pages; this only points at them.
@@ -20,3 +25,20 @@ def home(request):
         return redirect(reverse(HOME_BY_ROLE[request.user.role]))
     except (KeyError, NoReverseMatch):
         return redirect("admin:index" if request.user.role == Role.ADMIN else "accounts:password_change")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request):
+    """Tài khoản của tôi: the user's e-mail address and reminders on/off."""
+    user = request.user
+    if request.method == "POST":
+        form = AccountForm(request.POST, instance=user)
+        if form.is_valid():
+            services.user_update_account(user=user, email=form.cleaned_data["email"],
+                                         reminders_enabled=form.cleaned_data["reminders_enabled"])
+            messages.success(request, _("Đã lưu thông tin tài khoản."))
+            return redirect("accounts:account")
+        user.refresh_from_db()  # the form changed the instance while validating
+        return render(request, "accounts/account.html", {"form": form}, status=400)
+    return render(request, "accounts/account.html", {"form": AccountForm(instance=user)})

@@ -14,6 +14,7 @@ from .models import (
     Criterion,
     CriterionResult,
     Programme,
+    ProgrammeYear,
     Recognition,
     Registration,
     Target,
@@ -21,8 +22,26 @@ from .models import (
 )
 
 
+class ProgrammeYearInline(admin.TabularInline):
+    """A year whose calendar differs from the defaults (e.g. a deadline extended by a document)."""
+
+    model = ProgrammeYear
+    extra = 0
+    fields = ("year", "window_start", "window_end", "commune_deadline", "district_deadline", "note")
+    verbose_name_plural = _("Lịch riêng của từng năm (để trống: dùng lịch hằng năm ở trên)")
+
+
+@admin.register(ProgrammeYear)
+class ProgrammeYearAdmin(SimpleHistoryAdmin):
+    list_display = ("programme", "year", "window_start", "window_end", "commune_deadline", "district_deadline", "note")
+    list_filter = ("programme", "year")
+    list_select_related = ("programme",)
+    fields = ("programme", "year", "window_start", "window_end", "commune_deadline", "district_deadline", "note")
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(SimpleHistoryAdmin):
+    inlines = [ProgrammeYearInline]
     list_display = ("code", "name", "resolution_number", "territory_province", "territory_district", "first_year",
                     "last_year", "is_default")
     search_fields = ("code", "name", "resolution_number")

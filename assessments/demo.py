@@ -64,6 +64,9 @@ class _Demo:
                 username=username, role=role, password=DEMO_PASSWORD, check_password=False,
                 full_name=f"[DEMO] {username}", **scope,
             )
+            # An address that can never be delivered (RFC 2606), so reminders can be tried on the demo.
+            user.email = f"{username}@demo.invalid"
+            user.save(update_fields=["email"])
             self.logins[username] = user
         return self.logins[username]
 

@@ -92,6 +92,14 @@ class Programme(models.Model):
     def __str__(self):
         return self.name
 
+    # The yearly defaults. Pages, reports and reminders read `assessments.programmes.calendar_for`,
+    # which applies a year's own calendar (ProgrammeYear) when the admin has entered one.
+    def window_start_in(self, year: int) -> datetime.date:
+        return month_day_in(self.window_start, year - 1)
+
+    def window_end_in(self, year: int) -> datetime.date:
+        return month_day_in(self.window_end, year)
+
     def commune_deadline_in(self, year: int) -> datetime.date:
         return month_day_in(self.commune_deadline, year)
 
@@ -100,6 +108,56 @@ class Programme(models.Model):
 
     def covers_year(self, year: int) -> bool:
         return (self.first_year is None or self.first_year <= year) and (self.last_year is None or year <= self.last_year)
+
+
+class ProgrammeYear(models.Model):
+    """The calendar of one programme for one year, when it differs from the programme's MM-DD defaults.
+
+    Read it through `assessments.programmes.calendar_for`, never directly: without a row the
+    defaults apply (window 16/11 of the year before → 15/11, commune reports by 30/11, district by 15/12).
+    """
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="years", verbose_name=_("chương trình")
+    )
+    year = models.PositiveIntegerField(_("năm"))
+    window_start = models.DateField(_("đầu kỳ đánh giá"))
+    window_end = models.DateField(_("cuối kỳ đánh giá"))
+    commune_deadline = models.DateField(_("hạn nộp của cấp xã"))
+    district_deadline = models.DateField(_("hạn thẩm định của cấp huyện"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True,
+                            help_text=_("Ví dụ: văn bản gia hạn."))
+    history = HistoricalRecords(verbose_name=_("lịch sử lịch năm"))
+
+    class Meta:
+        verbose_name = _("lịch của năm")
+        verbose_name_plural = _("lịch của từng năm")
+        ordering = ["programme", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "year"], name="programmeyear_unique_year"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="programmeyear_year_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(window_start__lte=models.F("window_end")), name="programmeyear_window_ordered"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(commune_deadline__lte=models.F("district_deadline")),
+                name="programmeyear_deadlines_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} – {self.year}"
+
+    def clean(self):
+        errors = {}
+        if self.window_start and self.window_end and self.window_start > self.window_end:
+            errors["window_end"] = _("Cuối kỳ đánh giá phải sau đầu kỳ.")
+        if self.commune_deadline and self.district_deadline and self.commune_deadline > self.district_deadline:
+            errors["district_deadline"] = _("Hạn thẩm định của cấp huyện không thể trước hạn nộp của cấp xã.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class CriteriaSetQuerySet(models.QuerySet):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from communes.lineage import Lineage
 from communes.models import Unit, in_force_q
 
-from .models import Programme
+from .models import Programme, ProgrammeYear
 
 
 class ProgrammeError(LookupError):
@@ -56,6 +56,60 @@ def programme_get(code: str | None = None) -> Programme:
                                                                                        "codes": codes}
         )
     return programme
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """A programme's calendar for one year: the assessment window and the two deadlines (DESIGN §2).
+
+    `custom` says whether the year has its own row (ProgrammeYear, edited in the admin) or uses the
+    programme's yearly defaults.
+    """
+
+    programme: Programme
+    year: int
+    window_start: datetime.date
+    window_end: datetime.date
+    commune_deadline: datetime.date
+    district_deadline: datetime.date
+    custom: bool = False
+
+    def days_to_commune_deadline(self, day: datetime.date) -> int:
+        """Days from `day` to the commune deadline: negative once it has passed."""
+        return (self.commune_deadline - day).days
+
+    def days_to_district_deadline(self, day: datetime.date) -> int:
+        return (self.district_deadline - day).days
+
+
+def default_calendar(programme: Programme, year: int) -> Calendar:
+    """The programme's yearly defaults: window from its start day of the year before to its end day."""
+    return Calendar(
+        programme=programme,
+        year=year,
+        window_start=programme.window_start_in(year),
+        window_end=programme.window_end_in(year),
+        commune_deadline=programme.commune_deadline_in(year),
+        district_deadline=programme.district_deadline_in(year),
+    )
+
+
+def _calendar_of(programme: Programme, row: ProgrammeYear | None, year: int) -> Calendar:
+    if row is None:
+        return default_calendar(programme, year)
+    return Calendar(programme, year, row.window_start, row.window_end, row.commune_deadline, row.district_deadline,
+                    custom=True)
+
+
+def calendar_for(programme: Programme, year: int) -> Calendar:
+    """THE calendar every page, report and reminder reads (one query)."""
+    return _calendar_of(programme, ProgrammeYear.objects.filter(programme=programme, year=year).first(), year)
+
+
+def calendars_for(programmes: list[Programme], year: int) -> dict[int, Calendar]:
+    """Programme id → its calendar for `year`, for several programmes in one query."""
+    rows = {r.programme_id: r for r in ProgrammeYear.objects.filter(programme__in=[p.id for p in programmes], year=year)}
+    return {p.id: _calendar_of(p, rows.get(p.id), year) for p in programmes}
 
 
 def frame_units(programme: Programme) -> QuerySet[Unit]:

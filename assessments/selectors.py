@@ -28,8 +28,13 @@ from .models import (
 )
 
 
+def today() -> datetime.date:
+    """The day the pages count deadlines from (one place, so that tests can name a day)."""
+    return timezone.localdate()
+
+
 def current_year() -> int:
-    return timezone.localdate().year
+    return today().year
 
 
 def programme_unit_kinds() -> set[str]:
@@ -55,25 +60,78 @@ def eligible_unit_list(*, user) -> QuerySet[Unit]:
 
 
 @dataclass
-class ProgrammeYear:
+class Countdown:
+    """Days left before a deadline seen from `day`, or days late once it has passed."""
+
+    deadline: datetime.date
+    day: datetime.date
+
+    @property
+    def days_left(self) -> int:
+        return max(0, (self.deadline - self.day).days)
+
+    @property
+    def days_late(self) -> int:
+        return max(0, (self.day - self.deadline).days)
+
+    @property
+    def late(self) -> bool:
+        return self.day > self.deadline
+
+
+@dataclass
+class OfficerProgramme:
     """One programme of an officer's unit this year: its assessment and its calendar."""
 
     programme: Programme
     assessment: Assessment | None
-    deadline: datetime.date
+    calendar: programmes.Calendar
+    day: datetime.date
+
+    @property
+    def deadline(self) -> datetime.date:
+        return self.calendar.commune_deadline
+
+    @property
+    def countdown(self) -> Countdown:
+        return Countdown(self.calendar.commune_deadline, self.day)
 
     @property
     def days_left(self) -> int:
-        return (self.deadline - timezone.localdate()).days
+        return self.countdown.days_left
 
 
-def officer_programmes(*, unit: Unit, year: int, assessments: list[Assessment]) -> list[ProgrammeYear]:
+def officer_programmes(*, unit: Unit, year: int, assessments: list[Assessment],
+                       day: datetime.date | None = None) -> list[OfficerProgramme]:
+    day = day or today()
+    chosen = programmes.programmes_for_unit(unit, year)
+    calendars = programmes.calendars_for(chosen, year)
     out = []
-    for programme in programmes.programmes_for_unit(unit, year):
+    for programme in chosen:
         current = next((a for a in assessments if a.year == year and a.unit_id == unit.id
                         and a.criteria_set.programme_id == programme.id), None)
-        out.append(ProgrammeYear(programme, current, programme.commune_deadline_in(year)))
+        out.append(OfficerProgramme(programme, current, calendars[programme.id], day))
     return out
+
+
+@dataclass
+class ReviewDeadline:
+    """A programme's deadlines for the year as the reviewer inbox shows them."""
+
+    programme: Programme
+    calendar: programmes.Calendar
+    day: datetime.date
+
+    @property
+    def countdown(self) -> Countdown:
+        return Countdown(self.calendar.district_deadline, self.day)
+
+
+def review_deadlines(year: int, *, day: datetime.date | None = None) -> list[ReviewDeadline]:
+    day = day or today()
+    chosen = review_programmes(year)
+    calendars = programmes.calendars_for(chosen, year)
+    return [ReviewDeadline(p, calendars[p.id], day) for p in chosen]
 
 
 def assessment_list_for_unit(*, user, unit: Unit) -> QuerySet[Assessment]:

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -74,7 +73,7 @@ def officer_home(request):
         "unit": unit,
         "year": year,
         "current": current,
-        "in_force": unit.in_force_on(timezone.localdate()),
+        "in_force": unit.in_force_on(selectors.today()),
         "earlier": [a for a in assessments if a.pk not in shown],
         "Status": Status,
     })
@@ -244,8 +243,9 @@ def reviewer_inbox(request):
         "years": list(reversed(services.year_range())),
         "counts": [(Status(s).label, s, n) for s, n in counts.items()],
         "not_started": sum(1 for row in rows if row.assessment is None),
-        "deadlines": [(p, p.commune_deadline_in(year), p.district_deadline_in(year))
-                      for p in selectors.review_programmes(year)],
+        "deadlines": selectors.review_deadlines(year),
+        # A past deadline is worth a warning only while something of that year still waits.
+        "waiting": counts[Status.SUBMITTED],
         "Status": Status,
     })
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("data/", include("data_exchange.urls")),
     path("inventory/", include("inventory.urls")),
+    path("notifications/", include("notifications.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import completeness_views, views
 
 app_name = "reports"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit, name="unit"),
     path("trends/", views.trends, name="trends"),
     path("map/", views.map_view, name="map"),
+    path("completeness/", completeness_views.completeness, name="completeness"),
+    path("completeness.json", completeness_views.completeness_json, name="completeness_json"),
+    path("completeness.csv", completeness_views.completeness_csv_view, name="completeness_csv"),
 ]

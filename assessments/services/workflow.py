@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts import permissions
 from communes.models import Unit
+from notifications import services as notifications
 
 from .. import programmes
 from ..models import Assessment, CriteriaSet, CriterionResult, Result, Status, Transition
@@ -166,6 +167,7 @@ def assessment_return(*, assessment: Assessment, actor, reason: str, version: in
     move(assessment, to=Status.RETURNED, actor=actor, reason=reason)
     assessment.return_reason = reason
     save(assessment, actor=actor, reason=reason)
+    notifications.notify_assessment_returned(assessment=assessment, actor=actor)
     return assessment
 
 
@@ -186,6 +188,7 @@ def assessment_verify(*, assessment: Assessment, actor, version: int | None = No
     assessment.return_reason = ""
     refresh_met_counts(assessment)
     save(assessment, actor=actor, reason=_("Xác nhận thẩm định"))
+    notifications.notify_assessment_verified(assessment=assessment, actor=actor)
     return assessment
 
 

@@ -17,6 +17,8 @@ STORAGES = {
     },
 }
 AXES_FAILURE_LIMIT = 3
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+PORTAL_URL = "http://portal.test"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # Media are never public (MEDIA_URL is None elsewhere), but the live server used by the browser
 # tests wraps the site in a media handler that cannot take None; a URL on another host serves nothing.

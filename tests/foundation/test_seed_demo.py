@@ -34,6 +34,7 @@ def test_builds_a_labelled_dataset_that_obeys_the_rules(settings):
     roles = set(User.objects.filter(username__startswith="demo_").values_list("role", flat=True))
     assert roles == set(Role.values)
     assert all(u.last_name.startswith("[DEMO]") for u in User.objects.all())
+    assert all(u.email == f"{u.username}@demo.invalid" for u in User.objects.all())
 
     years = set(Assessment.objects.values_list("year", flat=True))
     assert years == {2022, 2023, 2024, 2025, 2026}

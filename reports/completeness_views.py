@@ -1,0 +1,171 @@
+"""The completeness page and its exports: who has sent the year's report, on time or late, as of a day.
+
+Provincial staff see every unit of the programme; a reviewer sees the units of their scope
+(accounts.permissions.unit_list). Numbers come from reports.completeness, like the command's.
+"""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts import permissions
+from assessments.selectors import current_year, today
+
+from . import selectors
+from .completeness import (
+    SORTS,
+    STATES,
+    SUBMITTED,
+    VERIFIED,
+    WAITING,
+    Completeness,
+    completeness_csv,
+    completeness_load,
+    parse_day,
+    state_label,
+)
+from .views import BadParameter, _parse_year, _programme, _programmes
+
+
+def _require(user) -> None:
+    """Provincial staff, and reviewers for their own units; officers get a 403."""
+    if not permissions.has_capability(user, "reports.view_province"):
+        permissions.require(user, "reports.view_district")
+
+
+def _day(raw: str | None, default: datetime.date) -> datetime.date:
+    if raw in (None, ""):
+        return default
+    try:
+        return parse_day(raw)
+    except ValueError as exc:
+        raise BadParameter(str(exc)) from None
+
+
+def _params(request) -> tuple[int, datetime.date]:
+    return _parse_year(request.GET.get("year"), current_year()), _day(request.GET.get("as_of"), today())
+
+
+def _load(request, programme, year, as_of) -> Completeness:
+    return completeness_load(programme=programme, year=year, as_of=as_of,
+                             scope=permissions.unit_list(user=request.user))
+
+
+def _percent(n: int, total: int) -> int:
+    return round(100 * n / total) if total else 0
+
+
+def _segments(counts: dict, total: int) -> list[dict]:
+    return [{"key": s, "label": state_label(s), "count": counts[s],
+             "percent": _percent(counts[s], total)} for s in STATES]
+
+
+def _sort_links(base: dict, current: str) -> dict:
+    """Column → (href, aria-sort) for the missing list; a second click on a column reverses it."""
+    out = {}
+    for key in SORTS:
+        ascending = current == key
+        target = f"-{key}" if ascending else key
+        state = "ascending" if current == key else "descending" if current == f"-{key}" else "none"
+        out[key] = {"href": "?" + urlencode({**base, "sort": target}) + "#missing", "aria": state}
+    return out
+
+
+@login_required
+@require_GET
+def completeness(request):
+    _require(request.user)
+    programme = _programme(request)
+    try:
+        year = _parse_year(request.GET.get("year"), current_year())
+    except BadParameter as exc:
+        messages.error(request, str(exc))
+        year = current_year()
+    try:
+        as_of = _day(request.GET.get("as_of"), today())
+    except BadParameter as exc:
+        messages.error(request, str(exc))
+        as_of = today()
+    sort = request.GET.get("sort") or "district"
+    if sort.lstrip("-") not in SORTS:
+        sort = "district"
+    c = _load(request, programme, year, as_of)
+    counts = c.counts()
+    total = c.units_total
+    base = {"year": year, "as_of": as_of.isoformat()}
+    if not programme.is_default:
+        base = {"programme": programme.code, **base}
+    submitted = sum(counts[s] for s in SUBMITTED)
+    on_time = counts["submitted_on_time"] + counts["verified_on_time"]
+    verified = sum(counts[s] for s in VERIFIED)
+    waiting = sum(counts[s] for s in WAITING)
+    years = sorted(set(selectors.report_years(programme=programme)) | {year, current_year()}, reverse=True)
+    return render(request, "reports/completeness.html", {
+        "programme": programme,
+        "programmes": _programmes(request),
+        "year": year,
+        "years": years,
+        "as_of": as_of,
+        "calendar": c.calendar,
+        "commune_days": c.calendar.days_to_commune_deadline(as_of),
+        "district_days": c.calendar.days_to_district_deadline(as_of),
+        "total": total,
+        "states": _segments(counts, total),
+        "summary": {
+            "submitted": submitted, "submitted_percent": _percent(submitted, total),
+            "on_time": on_time, "on_time_percent": _percent(on_time, submitted),
+            "verified": verified, "verified_percent": _percent(verified, total),
+            "waiting": waiting, "missing": total - submitted,
+        },
+        "districts": [{**d, "segments": _segments(d["counts"], d["units_total"]),
+                       "submitted_percent": _percent(sum(d["counts"][s] for s in SUBMITTED), d["units_total"])}
+                      for d in c.districts()],
+        "missing": c.missing(sort),
+        "units": c.units,
+        "sort": sort,
+        "sort_links": _sort_links(base, sort),
+        "query": urlencode(base),
+        "can_province": permissions.has_capability(request.user, "reports.view_province"),
+        "scoped": not permissions.has_capability(request.user, "reports.view_province"),
+    })
+
+
+def _export(request):
+    _require(request.user)
+    programme = _programme(request)
+    year, as_of = _params(request)
+    return programme, year, as_of, _load(request, programme, year, as_of)
+
+
+@login_required
+@require_GET
+def completeness_json(request):
+    try:
+        _programme_, _year, _as_of, c = _export(request)
+    except BadParameter as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    response = JsonResponse(c.as_json(), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def completeness_csv_view(request):
+    try:
+        programme, year, as_of, c = _export(request)
+    except BadParameter as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    response = HttpResponse(completeness_csv(c), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="tinh-hinh-nop-{programme.code}-{year}-{as_of.isoformat()}.csv"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
