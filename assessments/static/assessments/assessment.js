@@ -98,10 +98,13 @@
     }
   }
 
+  var restoredText = "";  // "N edits restored from this device", shown until they are all saved
   function showBanner(text) {
     if (!banner) { return; }
-    banner.textContent = text;
-    banner.hidden = !text;
+    if (!Object.keys(pending).length) { restoredText = ""; }
+    var shown = [restoredText, text].filter(Boolean).join(" ");
+    banner.textContent = shown;
+    banner.hidden = !shown;
   }
 
   function updateCounter(answered, total) {
@@ -248,7 +251,7 @@
   }
 
   function flush() {
-    if (busy) { return; }
+    if (busy || leaving) { return; }
     if (!navigator.onLine) {
       if (Object.keys(pending).length) { showBanner(T.offline); }
       return;
@@ -292,6 +295,7 @@
           setState(cid, "unsaved");
         }
         updateCounter(data.answered, data.total);
+        showBanner("");
       } else if (reply.status === 409 && data.results) {
         reconcile(data.version, data.results);
       } else {
@@ -334,13 +338,15 @@
     return T.leave;
   });
 
-  // The whole form posts with the latest version: wait for a save in flight, then submit.
+  // The whole form posts with the latest version: wait for a save or an upload in flight, then submit
+  // (and start no new save, which would make the form's version stale).
+  var uploading = 0;
   form.addEventListener("submit", function (event) {
-    if (busy) {
+    if (busy || uploading) {
       event.preventDefault();
       var submitter = event.submitter;
       var wait = window.setInterval(function () {
-        if (busy) { return; }
+        if (busy || uploading) { return; }
         window.clearInterval(wait);
         form.dataset.submitted = "";
         leaving = true;
@@ -385,7 +391,8 @@
     });
     persist();
     if (count) {
-      showBanner(fill(T.restored, { count: count }) + (navigator.onLine ? "" : " " + T.offline));
+      restoredText = fill(T.restored, { count: count });
+      showBanner(navigator.onLine ? "" : T.offline);
     }
     flush();
   })();
@@ -439,6 +446,7 @@
 
     function fail(text) {
       row.dataset.state = "error";
+      label.textContent = file.name;
       bar.hidden = true;
       message.textContent = "";
       message.className = "d-block text-danger";
@@ -466,7 +474,9 @@
       bar.setAttribute("aria-label", label.textContent);
       message.textContent = "";
       message.removeAttribute("role");
+      uploading += 1;
       var xhr = new XMLHttpRequest();
+      xhr.addEventListener("loadend", function () { uploading -= 1; });
       xhr.open("POST", input.dataset.uploadUrl);
       xhr.setRequestHeader("X-CSRFToken", csrf);
       xhr.setRequestHeader("Accept", "application/json");
