@@ -166,6 +166,9 @@ def _autosave_config(assessment, results, *, conflict: bool) -> dict:
             "delete": _("Xóa"),
             "confirm_delete": _("Xóa tệp minh chứng “%(name)s”?"),
             "delete_failed": _("Không xóa được tệp; hãy thử lại."),
+            "commented": _("có ý kiến của cấp trên"),
+            "has_files": _("có tệp minh chứng"),
+            "jump_label": _("Tiêu chí %(number)s: %(state)s"),
         },
     }
 

@@ -243,7 +243,7 @@ def test_failed_submit_lists_each_criterion_in_error_at_the_top(client, officer_
     response = client.post(reverse("assessments:assessment_detail", args=[draft.pk]), data)
     assert response.status_code == 400
     page = response.content.decode()
-    summary = page[page.index('id="error-summary"'):page.index('id="assessment-form"')]
+    summary = page[page.index('id="error-summary"'):page.index('id="autosave-config"')]
     for number in (2, 7, 9):
         assert f'href="#criterion-{number}"' in summary
     assert 'href="#criterion-3"' not in summary

@@ -194,3 +194,34 @@ def test_without_scripts_a_bad_file_is_summarised_at_the_top(browser, live_serve
         assert not Evidence.objects.exists() and result(draft, 9).note == ""
     finally:
         context.close()
+
+
+def test_jump_list_shows_each_state_and_filters_at_375px(new_page, shot, draft_page):
+    draft, officer = draft_page
+    draft.results.filter(criterion__number=3).update(reviewer_comment="Bổ sung ảnh camera")
+    services.evidence_add(result=result(draft, 4), actor=officer, upload=files.upload("bien-ban.pdf", files.PDF))
+    page = open_form(new_page, draft, officer, 375)
+    jump = page.get_by_role("navigation", name="Danh sách tiêu chí")
+    expect(jump.locator("[data-jump]")).to_have_count(16)
+    expect(jump.get_by_role("link", name="Tiêu chí 3: Chưa đánh giá, có ý kiến của cấp trên")).to_be_visible()
+    expect(jump.get_by_role("link", name="Tiêu chí 4: Chưa đánh giá, có tệp minh chứng")).to_be_visible()
+    card(page, 1).locator("input[value=met]").check()
+    card(page, 2).locator("input[value=not_met]").check()
+    expect(jump.get_by_role("link", name="Tiêu chí 1: Đạt", exact=True)).to_be_visible()
+    expect(jump.get_by_role("link", name="Tiêu chí 2: Chưa đạt", exact=True)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(page, "26-phone-jump-list", full=False)
+
+    page.get_by_role("group", name="Lọc tiêu chí").get_by_role("button", name="Có ý kiến của cấp trên").click()
+    expect(page.locator("[data-criterion]:visible")).to_have_count(1)
+    expect(card(page, 3)).to_be_visible()
+    page.get_by_role("group", name="Lọc tiêu chí").get_by_role("button", name="Chưa đánh giá").click()
+    expect(page.locator("[data-criterion]:visible")).to_have_count(14)
+    expect(card(page, 1)).to_be_hidden()
+    shot(page, "27-phone-filter-not-yet", full=False)
+    page.get_by_role("group", name="Lọc tiêu chí").get_by_role("button", name="Tất cả").click()
+    expect(page.locator("[data-criterion]:visible")).to_have_count(16)
+    jump.get_by_role("link", name=re.compile(r"^Tiêu chí 12:")).click()
+    assert page.url.endswith("#criterion-12")
+    # The sticky list stays on screen as the officer moves down the form.
+    expect(jump).to_be_in_viewport()

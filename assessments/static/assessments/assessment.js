@@ -216,6 +216,61 @@
     persist();
   }
 
+  // ---------------------------------------------------------------- the jump list and its filters
+  var jumpFilter = "all";
+  function jumpItem(cid) { return document.querySelector("[data-jump='" + cid + "']"); }
+  function updateJump(cid, selfResult) {
+    var item = jumpItem(cid);
+    if (!item) { return; }
+    var card = cards[cid];
+    if (selfResult) {
+      item.classList.remove("jump-" + item.dataset.state);
+      item.dataset.state = selfResult;
+      item.classList.add("jump-" + selfResult);
+    }
+    var files = card.querySelector("[data-evidence-list]").children.length > 0;
+    item.classList.toggle("has-files", files);
+    var parts = [config.result_labels[item.dataset.state]];
+    if (item.hasAttribute("data-commented")) { parts.push(T.commented); }
+    if (files) { parts.push(T.has_files); }
+    item.setAttribute("aria-label", fill(T.jump_label, { number: item.dataset.number, state: parts.join(", ") }));
+    applyFilter();
+  }
+  function applyFilter() {
+    var shown = 0;
+    Object.keys(cards).forEach(function (cid) {
+      var item = jumpItem(cid);
+      var match = jumpFilter === "all" ||
+        (jumpFilter === "not_yet" && item.dataset.state === "not_yet") ||
+        (jumpFilter === "commented" && item.hasAttribute("data-commented"));
+      // Hidden cards stay in the form: the whole-form post still carries every criterion.
+      cards[cid].hidden = !match;
+      item.parentNode.hidden = !match;
+      if (match) { shown += 1; }
+    });
+    var empty = document.querySelector("[data-jump-empty]");
+    if (empty) { empty.hidden = shown > 0; }
+  }
+  var filters = document.querySelector("[data-jump-filters]");
+  if (filters) {
+    filters.hidden = false;
+    filters.querySelectorAll("[data-filter]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        jumpFilter = button.dataset.filter;
+        filters.querySelectorAll("[data-filter]").forEach(function (b) {
+          b.setAttribute("aria-pressed", b === button ? "true" : "false");
+        });
+        applyFilter();
+      });
+    });
+  }
+  // A jump to a criterion hidden by a filter shows everything again.
+  document.querySelectorAll("[data-jump]").forEach(function (link) {
+    link.addEventListener("click", function () {
+      if (cards[link.dataset.jump].hidden && filters) { filters.querySelector("[data-filter=all]").click(); }
+    });
+  });
+
   // ---------------------------------------------------------------- saving
   function markEdited(cid) {
     var value = valuesOf(cid);
@@ -295,6 +350,7 @@
           setState(cid, "unsaved");
         }
         updateCounter(data.answered, data.total);
+        updateJump(cid, data.saved.self_result);
         showBanner("");
       } else if (reply.status === 409 && data.results) {
         reconcile(data.version, data.results);
@@ -490,6 +546,7 @@
           row.remove();
           card.querySelector("[data-evidence-list]").appendChild(evidenceItem(data));
           refreshEmpty(card);
+          updateJump(card.dataset.criterionId);
         } else {
           fail(data.error || fill(T.upload_failed, { name: file.name }));
         }
@@ -529,6 +586,7 @@
       if (!response.ok) { throw new Error(String(response.status)); }
       item.remove();
       refreshEmpty(card);
+      updateJump(card.dataset.criterionId);
     }).catch(function () {
       button.disabled = false;
       var note = item.querySelector("[data-delete-error]") || document.createElement("span");
