@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path("<int:pk>/criterion/", views.criterion_save, name="criterion_save"),
     path("<int:pk>/criterion/<int:criterion_id>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("<int:pk>/prefill/", views.assessment_prefill, name="assessment_prefill"),
     path("<int:pk>/review/", views.assessment_review, name="assessment_review"),
     path("<int:pk>/reopen/", views.assessment_reopen, name="assessment_reopen"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),

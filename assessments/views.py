@@ -130,6 +130,7 @@ def _detail_context(request, assessment, results, form=None, **extra):
         "can_reopen": permissions.has_capability(user, "assessment.reopen") and assessment.status == Status.VERIFIED,
         "reopen_form": ReopenForm(initial={"version": assessment.version}),
         "answered": sum(1 for r in results if r.self_result != "not_yet"),
+        "can_prefill": editable and services.can_prefill_from_previous_year(assessment),
         "Status": Status,
         **extra,
     }
@@ -220,6 +221,10 @@ def assessment_detail(request, pk: int):
         except services.DomainError as error:
             form.add_error(None, str(error))
         else:
+            confirmed = [int(v) for v in request.POST.getlist("confirm") if v.isdigit()]
+            if confirmed:
+                services.assessment_confirm_criteria(assessment=assessment, actor=request.user,
+                                                     criterion_ids=confirmed)
             if submit:
                 messages.success(request, _("Đã gửi đánh giá năm %(year)s lên cấp huyện.") % {"year": assessment.year})
             else:
@@ -272,11 +277,36 @@ def criterion_save(request, pk: int):
     saved = next(r for r in results if r.criterion_id == data["criterion"])
     return JsonResponse({
         "version": version,
+        "confirmed": True,
         "saved_at": timezone.localtime().strftime("%H:%M"),
         "saved": _result_json(saved),
         "answered": sum(1 for r in results if r.self_result != Result.NOT_YET),
         "total": len(results),
     })
+
+
+@login_required
+@require_POST
+def assessment_prefill(request, pk: int):
+    """Start from last year: fill an untouched draft with last year's answers and notes, to be confirmed."""
+    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    permissions.require(request.user, "assessment.edit")
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    if version is None:
+        messages.error(request, _("Trang đã cũ hoặc bị sửa đổi; hãy tải lại trang."))
+        return redirect("assessments:assessment_detail", pk=assessment.pk)
+    try:
+        filled = services.assessment_prefill_from_previous_year(assessment=assessment, actor=request.user,
+                                                                version=version)
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã lấy kết quả và ghi chú năm trước cho %(n)s tiêu chí; hãy xác nhận hoặc sửa "
+                                    "từng tiêu chí. Tệp minh chứng không được sao chép.") % {"n": filled})
+    return redirect("assessments:assessment_detail", pk=assessment.pk)
 
 
 @login_required

@@ -68,6 +68,9 @@ ENDPOINTS = [
      lambda w, s: reverse("assessments:evidence_upload", args=[_o(w, s, "draft").pk, _first_criterion(w, s)]),
      lambda w, s: {"file": files.upload("tung-tep.pdf", files.PDF)},
      {"officer": (201, 404), "reviewer": (403, 404), "province": (403, 403), "admin": (403, 403)}),
+    ("assessment_prefill", "post", lambda w, s: reverse("assessments:assessment_prefill", args=[_o(w, s, "draft").pk]),
+     lambda w, s: {"version": _o(w, s, "draft").version},
+     {"officer": (302, 404), "reviewer": (403, 404), "province": (403, 403), "admin": (403, 403)}),
     ("assessment_review", "get", lambda w, s: reverse("assessments:assessment_review", args=[_o(w, s, "submitted").pk]),
      None, {"officer": (403, 404), "reviewer": (200, 404), "province": (403, 403), "admin": (200, 200)}),
     ("assessment_review_post", "post",
@@ -125,6 +128,7 @@ EFFECTS = {
     "criterion_save": lambda w, s, user: _o(w, s, "draft").results.filter(
         criterion_id=_first_criterion(w, s), note="Đã lưu từng tiêu chí", self_result="met").exists(),
     "evidence_upload": lambda w, s, user: Evidence.objects.filter(original_name="tung-tep.pdf").exists(),
+    "assessment_prefill": lambda w, s, user: _o(w, s, "draft").results.filter(from_previous_year=True).exists(),
     "evidence_delete": lambda w, s, user: not Evidence.objects.filter(pk=_o(w, s, "evidence").pk).exists(),
     "recognition_create": lambda w, s, user: Recognition.objects.filter(unit=_o(w, s, "unit"),
                                                                         decision_number="9/QĐ").exists(),

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Assessment
+from .carry_over import assessment_confirm_criteria
 from .common import DomainError
 from .workflow import assessment_save_self
 
@@ -26,4 +27,6 @@ def assessment_save_criterion(
         assessment=assessment, actor=actor, version=version,
         values={criterion_id: {"self_result": self_result, "note": (note or "").strip()}},
     )
+    # Saving a criterion the officer sees is confirming it: a prefilled one is no longer "from last year".
+    assessment_confirm_criteria(assessment=saved, actor=actor, criterion_ids=[criterion_id])
     return saved.version

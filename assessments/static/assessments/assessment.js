@@ -351,6 +351,8 @@
         }
         updateCounter(data.answered, data.total);
         updateJump(cid, data.saved.self_result);
+        var prefilled = cards[cid].querySelector("[data-prefilled]");
+        if (prefilled && data.confirmed) { prefilled.remove(); }
         showBanner("");
       } else if (reply.status === 409 && data.results) {
         reconcile(data.version, data.results);
@@ -376,7 +378,18 @@
     var target = event.target;
     if (target.type === "file") { return; }
     var card = target.closest("[data-criterion-id]");
-    if (card) { markEdited(card.dataset.criterionId); }
+    if (!card) { return; }
+    var cid = card.dataset.criterionId;
+    if (target.name === "confirm") {
+      // Confirming a prefilled answer is saving it as it stands.
+      if (!target.checked) { return; }
+      pending[cid] = valuesOf(cid);
+      setState(cid, "unsaved");
+      persist();
+      flush();
+      return;
+    }
+    markEdited(cid);
   }
 
   window.addEventListener("online", function () {
