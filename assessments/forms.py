@@ -186,6 +186,11 @@ class ReopenForm(forms.Form):
     )
 
 
+class RecallForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(label=_("Lý do rút lại"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class StartForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"))
     programme = forms.SlugField(label=_("Chương trình"), required=False, max_length=50)

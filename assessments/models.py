@@ -218,6 +218,9 @@ class Assessment(models.Model):
         verbose_name=_("người thẩm định"),
     )
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    # When a reviewer first opened the review page of the current submission: until then the officer
+    # may take the submission back (recall).
+    review_opened_at = models.DateTimeField(_("cấp trên mở xem lúc"), null=True, blank=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
     history = HistoricalRecords(verbose_name=_("lịch sử đánh giá"))

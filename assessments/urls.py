@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/criterion/", views.criterion_save, name="criterion_save"),
     path("<int:pk>/criterion/<int:criterion_id>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("<int:pk>/prefill/", views.assessment_prefill, name="assessment_prefill"),
+    path("<int:pk>/recall/", views.assessment_recall, name="assessment_recall"),
     path("<int:pk>/review/", views.assessment_review, name="assessment_review"),
     path("<int:pk>/reopen/", views.assessment_reopen, name="assessment_reopen"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),

@@ -21,6 +21,7 @@ from . import selectors, services
 from .forms import (
     CriterionSaveForm,
     EvidenceUploadForm,
+    RecallForm,
     RecognitionForm,
     RegistrationForm,
     ReopenForm,
@@ -129,11 +130,19 @@ def _detail_context(request, assessment, results, form=None, **extra):
         "can_review": permissions.has_capability(user, "assessment.review") and assessment.status == Status.SUBMITTED,
         "can_reopen": permissions.has_capability(user, "assessment.reopen") and assessment.status == Status.VERIFIED,
         "reopen_form": ReopenForm(initial={"version": assessment.version}),
+        "recall": _recall_state(user, assessment),
         "answered": sum(1 for r in results if r.self_result != "not_yet"),
         "can_prefill": editable and services.can_prefill_from_previous_year(assessment),
         "Status": Status,
         **extra,
     }
+
+
+def _recall_state(user, assessment) -> str:
+    """"open" (the officer may take it back), "closed" (a reviewer opened it) or "" (not the officer's case)."""
+    if not permissions.has_capability(user, "assessment.edit") or assessment.status != Status.SUBMITTED:
+        return ""
+    return "open" if services.can_recall(assessment) else "closed"
 
 
 def _autosave_config(assessment, results, *, conflict: bool) -> dict:
@@ -311,6 +320,26 @@ def assessment_prefill(request, pk: int):
 
 @login_required
 @require_POST
+def assessment_recall(request, pk: int):
+    """The officer takes back a submission no reviewer has opened yet, with a reason."""
+    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    permissions.require(request.user, "assessment.edit")
+    form = RecallForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cần ghi lý do rút lại."))
+        return redirect("assessments:assessment_detail", pk=assessment.pk)
+    try:
+        services.assessment_recall(assessment=assessment, actor=request.user, reason=form.cleaned_data["reason"],
+                                   version=form.cleaned_data["version"])
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã rút lại đánh giá về trạng thái Đang soạn; sửa xong hãy gửi lại."))
+    return redirect("assessments:assessment_detail", pk=assessment.pk)
+
+
+@login_required
+@require_POST
 def assessment_reopen(request, pk: int):
     assessment = selectors.assessment_get(user=request.user, pk=pk)
     permissions.require(request.user, "assessment.reopen")
@@ -467,6 +496,8 @@ def assessment_review(request, pk: int):
             status = 400
     else:
         form = ReviewForm(initial={"version": assessment.version}, results=results)
+        # From now on the officer can no longer take the submission back.
+        services.assessment_mark_review_opened(assessment=assessment, actor=request.user)
     return render(request, "assessments/assessment_review.html", {
         "assessment": assessment,
         "form": form,
