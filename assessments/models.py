@@ -267,7 +267,8 @@ class CriterionResult(models.Model):
     note = models.TextField(_("ghi chú"), blank=True)
     reviewer_comment = models.TextField(_("nhận xét của cấp huyện"), blank=True)
     # Prefilled from last year's assessment: shown as "needs confirming" until the officer saves it.
-    from_previous_year = models.BooleanField(_("lấy từ năm trước, chưa xác nhận"), default=False)
+    # db_default too: the bulk import inserts results in plain SQL without naming this column.
+    from_previous_year = models.BooleanField(_("lấy từ năm trước, chưa xác nhận"), default=False, db_default=False)
     history = HistoricalRecords(verbose_name=_("lịch sử kết quả"))
 
     class Meta:

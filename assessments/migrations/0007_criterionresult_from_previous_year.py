@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='criterionresult',
             name='from_previous_year',
-            field=models.BooleanField(default=False, verbose_name='lấy từ năm trước, chưa xác nhận'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='lấy từ năm trước, chưa xác nhận'),
         ),
         migrations.AddField(
             model_name='historicalcriterionresult',
             name='from_previous_year',
-            field=models.BooleanField(default=False, verbose_name='lấy từ năm trước, chưa xác nhận'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='lấy từ năm trước, chưa xác nhận'),
         ),
     ]
