@@ -6,6 +6,7 @@ app_name = "assessments"
 
 urlpatterns = [
     path("", views.officer_home, name="officer_home"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("start/", views.assessment_start, name="assessment_start"),
     path("<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path("<int:pk>/criterion/", views.criterion_save, name="criterion_save"),

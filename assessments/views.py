@@ -6,8 +6,9 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -152,6 +153,7 @@ def _autosave_config(assessment, results, *, conflict: bool) -> dict:
         "version": assessment.version,
         "conflict": conflict,
         "save_url": reverse("assessments:criterion_save", args=[assessment.pk]),
+        "sw_url": reverse("assessments:service_worker"),
         "results": [{"criterion": r.criterion_id, "self_result": r.self_result, "note": r.note} for r in results],
         "result_labels": {value: str(label) for value, label in Result.choices},
         "text": {
@@ -179,6 +181,8 @@ def _autosave_config(assessment, results, *, conflict: bool) -> dict:
             "commented": _("có ý kiến của cấp trên"),
             "has_files": _("có tệp minh chứng"),
             "jump_label": _("Tiêu chí %(number)s: %(state)s"),
+            "stale_copy": _("Đây là bản trang lưu trên máy khi mất mạng. Các thay đổi từng tiêu chí sẽ tự gửi khi có "
+                            "mạng, rồi trang tự tải lại; sau đó mới lưu hoặc gửi cả trang."),
         },
     }
 
@@ -355,6 +359,19 @@ def assessment_reopen(request, pk: int):
     else:
         messages.success(request, _("Đã mở lại đánh giá để thẩm định lại."))
     return redirect("assessments:assessment_detail", pk=assessment.pk)
+
+
+@login_required
+@require_GET
+def service_worker(request):
+    """The officer form's service worker, served under /assessments/ so that its scope covers the form."""
+    path = finders.find("assessments/sw.js")
+    if not path:
+        raise Http404
+    with open(path, encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 # ---------------------------------------------------------------- evidence

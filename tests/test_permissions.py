@@ -51,6 +51,8 @@ def _o(world, scope, name):
 ENDPOINTS = [
     ("officer_home", "get", lambda w, s: reverse("assessments:officer_home"), None,
      {"officer": (200, 200), "reviewer": (403, 403), "province": (403, 403), "admin": (403, 403)}),
+    ("service_worker", "get", lambda w, s: reverse("assessments:service_worker"), None,
+     {"officer": (200, 200), "reviewer": (200, 200), "province": (200, 200), "admin": (200, 200)}),
     ("assessment_start", "post", lambda w, s: reverse("assessments:assessment_start"), lambda w, s: {"year": 2026},
      {"officer": (302, 302), "reviewer": (403, 403), "province": (403, 403), "admin": (403, 403)}),
     ("assessment_detail", "get", lambda w, s: reverse("assessments:assessment_detail", args=[_o(w, s, "submitted").pk]),
@@ -156,7 +158,7 @@ def test_every_endpoint_is_in_the_matrix():
 
     from assessments.urls import urlpatterns
 
-    world_free = {"officer_home", "assessment_start", "reviewer_inbox", "recognition_list", "recognition_create",
+    world_free = {"officer_home", "service_worker", "assessment_start", "reviewer_inbox", "recognition_list", "recognition_create",
                   "registration_list", "registration_create"}
     # The URL names the matrix reaches, read from the matrix itself (not a hand-typed list).
     reached = set()

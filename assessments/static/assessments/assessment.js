@@ -26,6 +26,7 @@
   var DEBOUNCE_MS = 700;
 
   var version = config.version;
+  var staleCopy = false;
   var base = {};       // criterion id → last value known to be on the server
   var pending = {};    // criterion id → value typed and not yet saved
   var conflicts = {};  // criterion id → server value that differs from the typed one (waits for a choice)
@@ -361,6 +362,11 @@
         setState(cid, "error", data.error || "");
       }
       persist();
+      if (staleCopy && !Object.keys(pending).length) {
+        leaving = true;
+        window.location.reload();
+        return;
+      }
       flush();
     }).catch(function () {
       // No answer at all: the connection is gone. Keep the edit (it is in localStorage) and try again.
@@ -411,6 +417,12 @@
   // (and start no new save, which would make the form's version stale).
   var uploading = 0;
   form.addEventListener("submit", function (event) {
+    if (staleCopy) {
+      event.preventDefault();
+      form.dataset.submitted = "";
+      showBanner(T.stale_copy);
+      return;
+    }
     if (busy || uploading) {
       event.preventDefault();
       var submitter = event.submitter;
@@ -440,7 +452,12 @@
         pending[cid] = mine;
         count += 1;
         var startedFrom = stored.base && stored.base[cid];
-        if (stored.version !== version && startedFrom && !same(server, startedFrom)) {
+        if (stored.version >= version && startedFrom) {
+          // This page is the same or an older copy (a reload without a connection shows the last copy the
+          // phone kept): what the edit started from is the newest we know of.
+          base[cid] = startedFrom;
+          setState(cid, "unsaved");
+        } else if (startedFrom && !same(server, startedFrom)) {
           conflicts[cid] = server;
           showConflict(cid);
         } else {
@@ -458,6 +475,14 @@
       }
       setState(cid, "unsaved");
     });
+    // A copy of the page kept by the phone (loaded without a connection, or older than the edits): its other
+    // answers may be out of date, so the whole form is not posted from it; once the edits are saved the
+    // page reloads itself from the server.
+    staleCopy = !navigator.onLine || !!(stored && stored.version > version);
+    if (stored && stored.version > version) {
+      version = stored.version;
+      versionInput.value = version;
+    }
     persist();
     if (count) {
       restoredText = fill(T.restored, { count: count });
@@ -465,6 +490,11 @@
     }
     flush();
   })();
+
+  // A reload without a connection shows the last copy of this page (and the edits above) on this phone.
+  if ("serviceWorker" in navigator && config.sw_url) {
+    navigator.serviceWorker.register(config.sw_url).catch(function () { /* the page works without it */ });
+  }
 
   // ---------------------------------------------------------------- evidence files
   function evidenceItem(data) {
