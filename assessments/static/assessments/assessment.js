@@ -306,8 +306,10 @@
     retryDelay = Math.min(retryDelay * 2, 30000);
   }
 
+  // One request at a time from this page (answers first, then files): a weak connection is not shared
+  // between competing requests, and the server sees the officer's changes in the order they were made.
   function flush() {
-    if (busy || leaving) { return; }
+    if (busy || leaving || uploadActive) { return; }
     if (!navigator.onLine) {
       if (Object.keys(pending).length) { showBanner(T.offline); }
       return;
@@ -368,6 +370,7 @@
         return;
       }
       flush();
+      nextUpload();
     }).catch(function () {
       // No answer at all: the connection is gone. Keep the edit (it is in localStorage) and try again.
       busy = false;
@@ -375,6 +378,7 @@
       showBanner(T.offline);
       persist();
       scheduleRetry();
+      nextUpload();
     });
   }
 
@@ -555,7 +559,7 @@
       retry.type = "button";
       retry.className = "btn btn-link btn-sm p-0 me-2";
       retry.textContent = T.retry;
-      retry.addEventListener("click", start);
+      retry.addEventListener("click", queue);
       var dismiss = document.createElement("button");
       dismiss.type = "button";
       dismiss.className = "btn btn-link btn-sm p-0";
@@ -573,9 +577,13 @@
       bar.setAttribute("aria-label", label.textContent);
       message.textContent = "";
       message.removeAttribute("role");
-      uploading += 1;
       var xhr = new XMLHttpRequest();
-      xhr.addEventListener("loadend", function () { uploading -= 1; });
+      xhr.addEventListener("loadend", function () {
+        uploading -= 1;
+        uploadActive = false;
+        flush();
+        nextUpload();
+      });
       xhr.open("POST", input.dataset.uploadUrl);
       xhr.setRequestHeader("X-CSRFToken", csrf);
       xhr.setRequestHeader("Accept", "application/json");
@@ -601,7 +609,26 @@
       body.append("file", file);
       xhr.send(body);
     }
-    start();
+    function queue() {
+      uploading += 1;
+      row.dataset.state = "waiting";
+      label.textContent = fill(T.uploading, { name: file.name });
+      bar.hidden = false;
+      bar.value = 0;
+      message.textContent = "";
+      uploadQueue.push(start);
+      nextUpload();
+    }
+    queue();
+  }
+
+  // One file at a time: on a weak connection parallel uploads only slow each other down.
+  var uploadQueue = [];
+  var uploadActive = false;
+  function nextUpload() {
+    if (uploadActive || busy || !uploadQueue.length) { return; }
+    uploadActive = true;
+    uploadQueue.shift()();
   }
 
   form.querySelectorAll("input[type=file][data-upload-url]").forEach(function (input) {
