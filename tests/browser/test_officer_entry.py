@@ -235,3 +235,34 @@ def test_jump_list_shows_each_state_and_filters_at_375px(new_page, shot, draft_p
     assert page.url.endswith("#criterion-12")
     # The sticky list stays on screen as the officer moves down the form.
     expect(jump).to_be_in_viewport()
+
+
+def test_start_from_last_year_then_submit_and_recall(new_page, shot, draft_page):
+    draft, officer = draft_page
+    from tests.conftest import record
+
+    record(draft.unit, draft.year - 1, 14)
+    page = open_form(new_page, draft, officer, 375)
+    page.get_by_role("button", name="Lấy kết quả năm trước").click()
+    expect(page.get_by_text("Đã lấy kết quả và ghi chú năm trước cho 16 tiêu chí")).to_be_visible()
+    expect(page.get_by_text("Lấy từ năm trước – cần xác nhận")).to_have_count(16)
+    expect(page.get_by_test_id("answered-count")).to_have_text("Đã đánh giá 16/16 tiêu chí")
+    shot(page, "28-phone-prefilled", full=False)
+    # Ticking "confirm" saves the criterion as it stands and drops the mark; changing one does too.
+    card(page, 1).get_by_label("Xác nhận kết quả này").check()
+    expect(state(page, 1)).to_have_text(SAVED)
+    expect(card(page, 1).get_by_text("Lấy từ năm trước – cần xác nhận")).to_have_count(0)
+    card(page, 16).locator("input[value=met]").check()
+    expect(state(page, 16)).to_have_text(SAVED)
+    expect(card(page, 16).get_by_text("Lấy từ năm trước – cần xác nhận")).to_have_count(0)
+    assert draft.results.filter(from_previous_year=True).count() == 14
+
+    page.get_by_role("button", name="Gửi lên cấp trên").click()
+    page.get_by_text("Đã gửi đánh giá năm").wait_for()
+    page.get_by_label("Lý do rút lại").fill("Quên đính kèm biên bản tiêu chí 5")
+    page.get_by_role("button", name="Rút lại").click()
+    page.get_by_text("Đã rút lại đánh giá").wait_for()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    expect(page.get_by_test_id("timeline")).to_contain_text("Quên đính kèm biên bản tiêu chí 5")
+    shot(page, "29-phone-recalled", full=False)
