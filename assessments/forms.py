@@ -92,6 +92,10 @@ class SelfAssessmentForm(VersionedForm):
                 str(r.criterion.number) for r in self.results
                 if (cleaned.get(f"c{r.criterion_id}_result") or Result.NOT_YET) == Result.NOT_YET
             ]
+            for r in self.results:
+                if str(r.criterion.number) in missing:
+                    # Each criterion left out is marked where it is, and listed at the top of the page.
+                    self.add_error(f"c{r.criterion_id}_result", _("Chưa đánh giá tiêu chí này."))
             if missing:
                 raise ValidationError(
                     _("Chưa đánh giá các tiêu chí: %(numbers)s. Cần đánh giá đủ tất cả tiêu chí trước khi gửi."),
@@ -114,6 +118,21 @@ class SelfAssessmentForm(VersionedForm):
             for r in self.results
             if self.cleaned_data.get(f"c{r.criterion_id}_files")
         }
+
+
+class CriterionSaveForm(forms.Form):
+    """One criterion saved on its own by the page's autosave (the JSON endpoint)."""
+
+    version = forms.IntegerField(min_value=1)
+    criterion = forms.IntegerField(min_value=1)
+    self_result = forms.ChoiceField(choices=Result.choices, required=False)
+    note = forms.CharField(required=False, max_length=5000)
+
+
+class EvidenceUploadForm(forms.Form):
+    """One evidence file sent on its own (with a progress bar) by the page."""
+
+    file = forms.FileField()
 
 
 REVIEW_CHOICES = [("", _("Giữ như tự đánh giá")), (Result.MET, Result.MET.label), (Result.NOT_MET, Result.NOT_MET.label)]
@@ -165,6 +184,11 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do mở lại"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class RecallForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(label=_("Lý do rút lại"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class StartForm(forms.Form):

@@ -276,6 +276,9 @@ class Assessment(models.Model):
         verbose_name=_("người thẩm định"),
     )
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    # When a reviewer first opened the review page of the current submission: until then the officer
+    # may take the submission back (recall).
+    review_opened_at = models.DateTimeField(_("cấp trên mở xem lúc"), null=True, blank=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
     history = HistoricalRecords(verbose_name=_("lịch sử đánh giá"))
@@ -321,6 +324,9 @@ class CriterionResult(models.Model):
     )
     note = models.TextField(_("ghi chú"), blank=True)
     reviewer_comment = models.TextField(_("nhận xét của cấp huyện"), blank=True)
+    # Prefilled from last year's assessment: shown as "needs confirming" until the officer saves it.
+    # db_default too: the bulk import inserts results in plain SQL without naming this column.
+    from_previous_year = models.BooleanField(_("lấy từ năm trước, chưa xác nhận"), default=False, db_default=False)
     history = HistoricalRecords(verbose_name=_("lịch sử kết quả"))
 
     class Meta:

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -152,6 +153,14 @@ def result_list(*, assessment: Assessment) -> list[CriterionResult]:
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")))
         .order_by("criterion__number")
     )
+
+
+def result_get(*, assessment: Assessment, criterion_id: int) -> CriterionResult:
+    """One criterion's result of an assessment already fetched through the user's scope (404 otherwise)."""
+    result = assessment.results.select_related("criterion").filter(criterion_id=criterion_id).first()
+    if result is None:
+        raise Http404
+    return result
 
 
 def evidence_get(*, user, pk: int) -> Evidence:

@@ -6,8 +6,13 @@ app_name = "assessments"
 
 urlpatterns = [
     path("", views.officer_home, name="officer_home"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("start/", views.assessment_start, name="assessment_start"),
     path("<int:pk>/", views.assessment_detail, name="assessment_detail"),
+    path("<int:pk>/criterion/", views.criterion_save, name="criterion_save"),
+    path("<int:pk>/criterion/<int:criterion_id>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("<int:pk>/prefill/", views.assessment_prefill, name="assessment_prefill"),
+    path("<int:pk>/recall/", views.assessment_recall, name="assessment_recall"),
     path("<int:pk>/review/", views.assessment_review, name="assessment_review"),
     path("<int:pk>/reopen/", views.assessment_reopen, name="assessment_reopen"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
