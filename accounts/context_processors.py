@@ -13,7 +13,11 @@ def portal(request):
             "review": permissions.has_capability(user, "assessment.review"),
             "reports": permissions.has_capability(user, "reports.view_district"),
             "province": permissions.has_capability(user, "reports.view_province"),
-            "national": permissions.has_capability(user, "reports.view_national"),
+            # In the navigation for national viewers; administrators reach it from the progress page
+            # (their navigation must stay on one line at 1280 px).
+            "national": permissions.has_capability(user, "reports.view_national")
+            and not permissions.has_capability(user, "registration.manage"),
+            "national_link": permissions.has_capability(user, "reports.view_national"),
             "recognitions": any(
                 permissions.has_capability(user, c)
                 for c in ("recognition.record_commune", "recognition.record_district")
