@@ -4,7 +4,7 @@
     .venv/bin/python scripts/bench_uploads.py --case dimension --memory-limit-mb 4096 --timeout 300
 
 Cases (the files are built here, in memory):
-  dimension   a ~5 KB .xlsx with one data row whose sheet declares the dimension A1:XFD1048576
+  dimension   a ~5 KB .xlsx with one data row, an empty cell at XFD1048576 and that dimension declared
   inflate     a ~1 MB .xlsx whose sheet XML inflates to ~280 MB (≈900,000 identical rows)
   duplicates  a 9.9 MB CSV of one assessment row repeated (≈200,000 rows)
   dup20k      a CSV of 20,000 copies of one assessment row (inside the row limit: 19,999 problems)
@@ -54,7 +54,9 @@ def replace_member(data: bytes, name: str, write) -> bytes:
                                                                        compresslevel=9) as target:
         for info in source.infolist():
             if info.filename == name:
-                with target.open(zipfile.ZipInfo(name), "w", force_zip64=True) as fh:
+                member = zipfile.ZipInfo(name)
+                member.compress_type, member.compress_level = zipfile.ZIP_DEFLATED, 9
+                with target.open(member, "w", force_zip64=True) as fh:
                     write(fh, source.read(name))
             else:
                 target.writestr(info, source.read(info.filename))
@@ -67,7 +69,9 @@ def build(case: str, code: str) -> tuple[str, bytes]:
         data = tiny_xlsx([HEADER, row])
 
         def declare(fh, xml):
-            fh.write(xml.replace(b'<dimension ref="A1:S2"/>', b'<dimension ref="A1:XFD1048576"/>'))
+            # The dimension Excel writes when a cell far away was once formatted, and that (empty) cell.
+            xml = xml.replace(b'<dimension ref="A1:S2"/>', b'<dimension ref="A1:XFD1048576"/>')
+            fh.write(xml.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>'))
         return "dimension.xlsx", replace_member(data, "xl/worksheets/sheet1.xml", declare)
     if case == "inflate":
         data = tiny_xlsx([HEADER])

@@ -95,7 +95,7 @@ def assessment_rows(count: int, *, seed: int = 5) -> tuple[list[str], list[list]
 
     (unit, year) is unique and a programme's years are bounded, so many rows need many units: after
     Hòa Bình (the shipped programmes) the further provinces of the vietnam-provinces dataset are
-    loaded, each with a bench programme over its xã and thị trấn and a copy of the template criteria.
+    loaded, each with a bench programme over all its units and a copy of the template criteria.
     """
     import datetime
     import random
@@ -125,7 +125,7 @@ def assessment_rows(count: int, *, seed: int = 5) -> tuple[list[str], list[list]
         code = next(codes)
         province = divisions_load(province_code=code).province
         programme = Programme.objects.create(
-            code=f"bench_{code}", name=f"Bench {province.name}", unit_kinds=list(template.programme.unit_kinds),
+            code=f"bench_{code}", name=f"Bench {province.name}", unit_kinds=["xa", "thi_tran", "phuong"],
             resolution_date=datetime.date(2022, 6, 27), territory_province=province,
             first_year=template.programme.first_year, last_year=template.programme.last_year)
         copy = CriteriaSet.objects.create(programme=programme, name=f"{template.name} (bench)",
