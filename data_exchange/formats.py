@@ -22,6 +22,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from criteria_portal.spreadsheets import safe_cell, unquote_cell, xlsx_cells
+
 FORMATS = ("csv", "xlsx")
 KEY_COLUMN = "commune_code"
 
@@ -86,7 +88,8 @@ def _decode_xlsx(data: bytes) -> list[list]:
 
 
 def read_table(name: str, data: bytes) -> Table:
-    raw = _decode_csv(data) if file_format(name) == "csv" else _decode_xlsx(data)
+    quoted = file_format(name) == "csv"
+    raw = _decode_csv(data) if quoted else _decode_xlsx(data)
     header_index = None
     for index, row in enumerate(raw[:2]):
         if KEY_COLUMN in (normalise(cell).casefold() for cell in row):
@@ -102,7 +105,10 @@ def read_table(name: str, data: bytes) -> Table:
         cells = {}
         for position, key in enumerate(columns):
             if key:
-                cells[key] = row[position] if position < len(row) else None
+                value = row[position] if position < len(row) else None
+                # CSV exports quote text a spreadsheet would run ("'=…", safe_cell); take the quote off
+                # again. An .xlsx export writes such text as text cells, unquoted: read it as it is.
+                cells[key] = unquote_cell(value) if quoted and isinstance(value, str) else value
         extra = [c for c in row[len(columns):] if normalise(c)]
         if extra:
             cells[""] = extra[0]
@@ -119,7 +125,7 @@ def write_table(columns: list[str], rows, fmt: str, *, labels: list[str] | None 
         out = io.StringIO(newline="")
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(columns)
-        writer.writerows(rows)
+        writer.writerows([safe_cell(value) for value in row] for row in rows)  # "'=…": read back as "=…"
         # A BOM so that Excel opens the Vietnamese text correctly; the reader accepts both.
         return ("\ufeff" + out.getvalue()).encode("utf-8")
     return _write_xlsx(columns, rows, labels=labels, sheet_title=sheet_title)
@@ -141,11 +147,8 @@ def _write_xlsx(columns, rows, *, labels=None, sheet_title="", validations=None)
     for cell in sheet[key_row]:
         cell.font = Font(bold=not labels, color="808080" if labels else None, size=9 if labels else 11)
     for row in rows:
-        sheet.append(list(row))
         # Text typed by users ("=HYPERLINK(…)" as an issuing body) stays text, never a formula.
-        for cell in sheet[sheet.max_row]:
-            if cell.data_type == "f":
-                cell.data_type = "s"
+        sheet.append(xlsx_cells(sheet, row))
     sheet.freeze_panes = sheet.cell(row=key_row + 1, column=1)
     for position, key in enumerate(columns, start=1):
         width = 12 if key.startswith("c") and key[1:].isdigit() else 22
