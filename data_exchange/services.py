@@ -21,7 +21,7 @@ from accounts import permissions
 from assessments.models import Assessment, CriterionResult, Recognition, Registration, Result, Status, Transition
 from assessments.services import assessment_mark_returned, assessment_record, recognition_record_revocation
 
-from .importing import CREATED, UPDATED, ImportPlan, Problem, build_plan
+from .importing import CREATED, UPDATED, ImportPlan, build_plan
 from .models import PendingImport
 
 BATCH = 1000
@@ -33,7 +33,7 @@ class ImportRejected(Exception):
     """The file has problems; nothing was written. `plan.problems` lists them."""
 
     def __init__(self, plan: ImportPlan):
-        super().__init__(f"{len(plan.problems)} problem(s)")
+        super().__init__(f"{plan.problem_count} problem(s)")
         self.plan = plan
 
 
@@ -61,7 +61,7 @@ def data_import(*, kind: str, name: str, data: bytes, actor=None) -> ImportPlan:
              "registrations": _apply_registrations}[kind](plan, actor, reason)
     except IntegrityError:
         # Someone wrote the same data between the check and the write.
-        plan.problems.append(Problem(1, "-", _("Dữ liệu vừa được người khác thay đổi; hãy nhập lại tệp.")))
+        plan.add_problem(1, "-", _("Dữ liệu vừa được người khác thay đổi; hãy nhập lại tệp."))
         raise ImportRejected(plan) from None
     return plan
 

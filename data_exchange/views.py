@@ -90,7 +90,8 @@ def preview(request, pk):
     plan = selectors.pending_import_plan(pending=pending, user=request.user)
     return render(request, "data_exchange/preview.html", {
         "pending": pending, "plan": plan, "kind_label": _kind_label(pending.kind),
-        "problems": [p.localised() for p in plan.problems], "summary": plan.summary(), "totals": plan.totals(),
+        "problems": [p.localised() for p in plan.problems], "problem_count": plan.problem_count,
+        "more_problems": plan.more_problems, "summary": plan.summary(), "totals": plan.totals(),
     })
 
 
