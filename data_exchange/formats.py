@@ -12,17 +12,23 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import unicodedata
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
+from xml.parsers import expat
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from criteria_portal.spreadsheets import safe_cell, unquote_cell, xlsx_cells
@@ -32,7 +38,32 @@ KEY_COLUMN = "commune_code"
 
 
 class FileFormatError(ValueError):
-    """The file cannot be read at all (not a table, wrong encoding, unknown extension)."""
+    """The file cannot be read at all (not a table, wrong encoding, unknown extension, over a limit)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one import file may hold (settings IMPORT_MAX_*), so that a hostile or oversized file is
+    refused before it costs a worker its memory or its time."""
+
+    rows: int  # data rows, header rows not counted
+    columns: int
+    cells: int  # <c> elements of the .xlsx sheet, empty ones too: what the reader parses
+    inflated_bytes: int  # .xlsx: every zip member, uncompressed
+    compression_ratio: int  # .xlsx: uncompressed / compressed size of any member over 1 MB
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        return cls(rows=settings.IMPORT_MAX_ROWS, columns=settings.IMPORT_MAX_COLUMNS, cells=settings.IMPORT_MAX_CELLS,
+                   inflated_bytes=settings.IMPORT_MAX_INFLATED_BYTES,
+                   compression_ratio=settings.IMPORT_MAX_COMPRESSION_RATIO)
+
+    def too_many_rows(self) -> FileFormatError:
+        return FileFormatError(_("Tệp có hơn %(max)s dòng dữ liệu, quá giới hạn của một lần nhập; "
+                                 "hãy chia thành nhiều tệp.") % {"max": self.rows})
+
+    def too_many_columns(self) -> FileFormatError:
+        return FileFormatError(_("Tệp có hơn %(max)s cột, quá giới hạn của một lần nhập.") % {"max": self.columns})
 
 
 def file_format(name: str) -> str:
@@ -64,7 +95,11 @@ class Table:
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
 
 
-def _decode_csv(data: bytes) -> list[list[str]]:
+def _blank(row) -> bool:
+    return not any(normalise(cell) for cell in row)
+
+
+def _decode_csv(data: bytes, limits: Limits) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -72,27 +107,124 @@ def _decode_csv(data: bytes) -> list[list[str]]:
     first_line = text.split("\n", 1)[0]
     # Excel in a Vietnamese locale may save "CSV" with semicolons.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    rows = []
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(row) > limits.columns:
+                if not _blank(row[limits.columns:]):
+                    raise limits.too_many_columns()
+                row = row[:limits.columns]
+            if len(rows) >= limits.rows + 2:  # two header rows at most
+                if not _blank(row):
+                    raise limits.too_many_rows()
+                continue  # blank lines past the limit: nothing to keep
+            rows.append(row)
     except csv.Error as exc:
         raise FileFormatError(_("Không đọc được tệp CSV: %(error)s") % {"error": exc}) from None
+    return rows
 
 
-def _decode_xlsx(data: bytes) -> list[list]:
+UNREADABLE_XLSX = _lazy("Không đọc được tệp Excel (.xlsx).")
+RATIO_CHECKED_FROM = 2**20  # smaller members cannot hurt whatever their ratio
+
+
+def _check_archive(data: bytes, limits: Limits) -> None:
+    """Sizes declared by the zip directory, before anything is inflated. They are a real bound: Python's
+    zipfile never inflates a member past its declared size (and fails its CRC check if there was more)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise FileFormatError(str(UNREADABLE_XLSX)) from None
+    if sum(member.file_size for member in members) > limits.inflated_bytes:
+        raise FileFormatError(_("Tệp Excel khi giải nén lớn hơn %(max)s MB, quá giới hạn của một lần nhập.")
+                              % {"max": limits.inflated_bytes // 2**20})
+    for member in members:
+        if member.file_size > RATIO_CHECKED_FROM and member.file_size > limits.compression_ratio * member.compress_size:
+            raise FileFormatError(_("Tệp Excel được nén bất thường (một phần giải nén lớn gấp hơn %(ratio)s lần), "
+                                    "không thể nhận.") % {"ratio": limits.compression_ratio})
+
+
+class _SheetExtent:
+    """One pass of expat over the sheet XML, in constant memory: the last row and column holding a value,
+    refusing the file as soon as it passes a limit. The sheet's declared <dimension> is not read: a 5 KB
+    file can declare A1:XFD1048576, and openpyxl pads its rows and columns to what is declared."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.row = self.column = self.cells = 0
+        self.last_row = self.last_column = 0
+
+    def start(self, name: str, attributes: dict) -> None:
+        tag = name.rpartition(" ")[2]
+        if tag == "row":
+            number = attributes.get("r", "")
+            self.row = int(number) if number.isdigit() else self.row + 1
+            self.column = 0
+        elif tag == "c":
+            self.cells += 1
+            if self.cells > self.limits.cells:
+                raise FileFormatError(_("Trang tính có hơn %(max)s ô, quá giới hạn của một lần nhập.")
+                                      % {"max": self.limits.cells})
+            reference = _CELL_REFERENCE.match(attributes.get("r", ""))
+            self.column = column_index_from_string(reference.group(1)) if reference else self.column + 1
+        elif tag in ("v", "is"):  # the cell holds a value (an inline string or any other)
+            if self.row > self.limits.rows + 2:
+                raise self.limits.too_many_rows()
+            if self.column > self.limits.columns:
+                raise self.limits.too_many_columns()
+            self.last_row = max(self.last_row, self.row)
+            self.last_column = max(self.last_column, self.column)
+
+    @staticmethod
+    def doctype(*args) -> None:  # entity definitions are how XML bombs are made; a sheet never has any
+        raise FileFormatError(_("Tệp Excel có khai báo DOCTYPE, không thể nhận."))
+
+    def scan(self, source: BinaryIO) -> _SheetExtent:
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler = self.start
+        parser.StartDoctypeDeclHandler = self.doctype
+        parser.EntityDeclHandler = self.doctype
+        try:
+            while chunk := source.read(2**16):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            raise FileFormatError(str(UNREADABLE_XLSX)) from None
+        return self
+
+
+_CELL_REFERENCE = re.compile(r"([A-Z]{1,3})\d+$")
+
+
+def _decode_xlsx(data: bytes, limits: Limits) -> list[list]:
+    _check_archive(data, limits)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds (zip, xml, key errors) on a broken file
-        raise FileFormatError(_("Không đọc được tệp Excel (.xlsx).")) from None
+        raise FileFormatError(str(UNREADABLE_XLSX)) from None
     try:
+        if not workbook.worksheets:
+            raise FileFormatError(str(UNREADABLE_XLSX))
         sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        with workbook._archive.open(sheet._worksheet_path) as source:
+            extent = _SheetExtent(limits).scan(source)
+        if not extent.last_row:
+            return []
+        sheet.reset_dimensions()  # not the declared dimension: the cells found
+        try:
+            return [list(row) for row in sheet.iter_rows(max_row=extent.last_row, max_col=extent.last_column,
+                                                         values_only=True)]
+        except Exception:
+            raise FileFormatError(str(UNREADABLE_XLSX)) from None
     finally:
         workbook.close()
 
 
-def read_table(name: str, data: bytes) -> Table:
+def read_table(name: str, data: bytes, limits: Limits | None = None) -> Table:
+    limits = limits or Limits.from_settings()
     quoted = file_format(name) == "csv"
-    raw = _decode_csv(data) if quoted else _decode_xlsx(data)
+    raw = _decode_csv(data, limits) if quoted else _decode_xlsx(data, limits)
     header_index = None
     for index, row in enumerate(raw[:2]):
         if KEY_COLUMN in (normalise(cell).casefold() for cell in row):
@@ -102,6 +234,8 @@ def read_table(name: str, data: bytes) -> Table:
         raise FileFormatError(
             _("Không tìm thấy dòng tiêu đề có cột “%(key)s” ở dòng 1 hoặc dòng 2.") % {"key": KEY_COLUMN}
         )
+    if sum(1 for row in raw[header_index + 1:] if not _blank(row)) > limits.rows:
+        raise limits.too_many_rows()
     columns = [normalise(cell).casefold() for cell in raw[header_index]]
     table = Table(header_row=header_index + 1, columns=columns)
     for index, row in enumerate(raw[header_index + 1:], start=header_index + 2):

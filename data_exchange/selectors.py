@@ -30,7 +30,7 @@ from assessments.programmes import programme_default, units_in_programmes
 from communes.models import Unit
 
 from .formats import csv_chunks, save_table, write_table, write_template
-from .importing import BASE_COLUMNS, ImportPlan, build_plan
+from .importing import BASE_COLUMNS, CREATED, UNCHANGED, UPDATED, Problem
 from .models import PendingImport
 
 VALUE = {Result.MET: "1", Result.NOT_MET: "0", Result.NOT_YET: "", "": ""}
@@ -192,7 +192,14 @@ def pending_import_list(*, user, consumed: bool | None = False):
     return queryset if consumed is None else queryset.filter(consumed_at__isnull=not consumed)
 
 
-def pending_import_plan(*, pending: PendingImport, user) -> ImportPlan:
-    """Check the stored file again, as of now (the preview)."""
-    data = bytes(PendingImport.objects.values_list("data", flat=True).get(pk=pending.pk))
-    return build_plan(kind=pending.kind, name=pending.file_name, data=data, user=user)
+def pending_import_preview(*, pending: PendingImport) -> dict:
+    """What the check on upload found, for the preview page (the file is not read again)."""
+    summary = pending.summary or {}
+    return {
+        "problems": [Problem(row, column, reason).localised() for row, column, reason in pending.problems],
+        "problem_count": pending.problem_count,
+        "more_problems": pending.problem_count - len(pending.problems),
+        "totals": summary.get("totals", {CREATED: 0, UPDATED: 0, UNCHANGED: 0}),
+        "skipped_rows": summary.get("skipped_rows", 0),
+        "areas": summary.get("areas", []),
+    }

@@ -87,11 +87,8 @@ def export_download(request):
 def preview(request, pk):
     permissions.require(request.user, "data.import")
     pending = get_object_or_404(selectors.pending_import_list(user=request.user), pk=pk)
-    plan = selectors.pending_import_plan(pending=pending, user=request.user)
     return render(request, "data_exchange/preview.html", {
-        "pending": pending, "plan": plan, "kind_label": _kind_label(pending.kind),
-        "problems": [p.localised() for p in plan.problems], "problem_count": plan.problem_count,
-        "more_problems": plan.more_problems, "summary": plan.summary(), "totals": plan.totals(),
+        "pending": pending, "kind_label": _kind_label(pending.kind), **selectors.pending_import_preview(pending=pending),
     })
 
 

@@ -76,6 +76,8 @@ def main() -> None:
     args = parser.parse_args()
     # The import limits (settings IMPORT_MAX_*) must let a file of this size in.
     os.environ.setdefault("IMPORT_MAX_ROWS", str(max(args.rows, 20_000)))
+    os.environ.setdefault("IMPORT_MAX_CELLS", str(max(args.rows * 40, 1_000_000)))
+    os.environ.setdefault("IMPORT_MAX_INFLATED_MB", str(max(args.rows // 500, 50)))
     if args.child:
         name, fmt, database, exported = args.child
         step(name, fmt, Path(database), Path(exported), args.rows, args.timeout)

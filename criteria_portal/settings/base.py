@@ -145,7 +145,14 @@ MEDIA_URL = None  # never served publicly
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-# Import files (data_exchange): at most this many problems are listed (page and import_data), then a count.
+# Import files (data_exchange). A file over a limit is refused before it is read further: a 5 KB
+# .xlsx declaring A1:XFD1048576, or 1 MB inflating to 280 MB, must not exhaust a worker.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))  # data rows of one file
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "200"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "1000000"))  # cells of an .xlsx sheet, empty ones too
+IMPORT_MAX_INFLATED_BYTES = int(os.environ.get("IMPORT_MAX_INFLATED_MB", "50")) * 2**20  # .xlsx, unzipped
+IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "100"))  # our exports: ~15
+# At most this many problems are listed (page and import_data), then a count.
 IMPORT_MAX_PROBLEMS = int(os.environ.get("IMPORT_MAX_PROBLEMS", "200"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
