@@ -30,6 +30,8 @@ def _download(data, filename: str, fmt: str) -> HttpResponse:
     else:
         response = StreamingHttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Scoped data: never kept by a shared proxy or left in the browser's cache (as the reports' exports).
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

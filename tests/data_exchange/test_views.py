@@ -166,3 +166,14 @@ def test_csv_export_is_streamed(client, reviewer_user, unit, monkeypatch):
         ",".join([str(unit.code), "2023", "verified"] + ["1"] * 16 + ["nq12_commune", ""]),
         ",".join([str(unit.code), "2024", "self"] + ["1"] * 9 + ["0"] * 7 + ["nq12_commune", ""]),
     ]
+
+
+@pytest.mark.parametrize("url", [
+    reverse("data_exchange:template") + "?template-kind=assessments&template-year=2024",
+    reverse("data_exchange:export") + "?export-kind=assessments&export-format=csv&export-year=",
+    reverse("data_exchange:export") + "?export-kind=recognitions&export-format=xlsx&export-year=2024",
+])
+def test_downloads_are_not_cached(client, reviewer_user, url):
+    client.force_login(reviewer_user)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"

@@ -313,3 +313,10 @@ def test_progress_xlsx_writes_a_decision_number_as_text(viewer_client, scenario)
     row = next(r for r in wb["Đơn vị"].iter_rows(min_row=2) if r[1].value == scenario["uC"].name)
     assert (row[12].data_type, row[12].value) == ("s", FORMULA)
     assert (row[7].data_type, row[7].value) == ("n", 16)
+
+
+@pytest.mark.parametrize("name", ["json", "xlsx", "csv", "csv_district"])
+def test_exports_are_not_cached(client, people, unit, other_unit, name):
+    login(client, people["admin"])
+    response = client.get(urls(unit, other_unit)[name])
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
