@@ -172,7 +172,11 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every 403 and 400 came with a traceback; one line is enough for an answer the portal meant to give.
+    "filters": {"client_errors": {"()": "criteria_portal.log_filters.ClientErrorsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
+    # On the logger too, for handlers added elsewhere; django.security.* (400s) pass through the handler's.
+    "loggers": {"django.request": {"filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

@@ -1,3 +1,7 @@
+import logging
+import sys
+
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -42,3 +46,31 @@ def test_too_many_files_give_the_same_page(client, db, settings):
 def test_an_unknown_host_gets_the_400_page_not_a_500(client, db):
     response = client.get("/", HTTP_HOST="unknown.invalid")
     assert response.status_code == 400 and "Yêu cầu không hợp lệ" in response.content.decode()
+
+
+@pytest.mark.parametrize("url, status", [(reverse("data_exchange:import"), 403), ("/assessments/999999/", 404)])
+def test_forbidden_and_not_found_are_logged_as_one_line(client, officer_user, caplog, url, status):
+    client.force_login(officer_user)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get(url).status_code == status
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert len(records) == 1 and records[0].levelno == logging.WARNING
+    assert records[0].exc_info is None and "Traceback" not in caplog.text
+    assert url in records[0].getMessage()
+
+
+def test_server_errors_keep_their_traceback():
+    from criteria_portal.log_filters import ClientErrorsWithoutTraceback
+
+    def record(status):
+        try:
+            raise ValueError("x")
+        except ValueError:
+            made = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "m", (), sys.exc_info())
+        made.status_code = status
+        return made
+
+    error, forbidden = record(500), record(403)
+    log_filter = ClientErrorsWithoutTraceback()
+    assert log_filter.filter(error) and error.exc_info is not None
+    assert log_filter.filter(forbidden) and forbidden.exc_info is None
