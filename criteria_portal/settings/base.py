@@ -106,6 +106,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions live in the database so that any number of app servers can answer.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# A working day (Django's default was 14 days: a shared office computer stayed signed in for two weeks).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 
 # django-axes: lock an account + address pair after repeated failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

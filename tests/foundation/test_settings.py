@@ -4,6 +4,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
+
+from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,3 +33,25 @@ def test_prod_deploy_check_has_no_warnings():
     result = check({"SECRET_KEY": "k" * 30 + "Zq8-" * 10, "ALLOWED_HOSTS": "portal.example.vn"})
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+GOOD_KEY = "k" * 30 + "Zq8-" * 10
+
+
+def setting(name, env_extra, module="criteria_portal.settings.test"):
+    """The value of a setting in a fresh process with `env_extra` in the environment."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG")}
+    env.update({"DJANGO_SETTINGS_MODULE": module, **env_extra})
+    result = subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c",
+                             f"from django.conf import settings; print(repr(settings.{name}))"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_sessions_last_a_working_day_unless_configured(client, province_user, settings):
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600
+    response = client.post(reverse("accounts:login"), {"username": province_user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 8 * 3600
+    assert setting("SESSION_COOKIE_AGE", {"SESSION_COOKIE_AGE": "3600"}) == "3600"
