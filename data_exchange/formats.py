@@ -38,7 +38,14 @@ KEY_COLUMN = "commune_code"
 
 
 class FileFormatError(ValueError):
-    """The file cannot be read at all (not a table, wrong encoding, unknown extension, over a limit)."""
+    """The file cannot be read at all (not a table, wrong encoding, unknown extension, over a limit).
+
+    `row`: the spreadsheet row where reading stopped (a CSV quote left open), 1 for the whole file.
+    """
+
+    def __init__(self, message: str, *, row: int = 1):
+        super().__init__(message)
+        self.row = row
 
 
 @dataclass(frozen=True)
@@ -108,8 +115,12 @@ def _decode_csv(data: bytes, limits: Limits) -> list[list[str]]:
     # Excel in a Vietnamese locale may save "CSV" with semicolons.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     rows = []
+    read = 0
+    # strict: a quote left open is an error, not the rest of the file swallowed into one cell
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        for row in reader:
+            read += 1
             if len(row) > limits.columns:
                 if not _blank(row[limits.columns:]):
                     raise limits.too_many_columns()
@@ -120,7 +131,14 @@ def _decode_csv(data: bytes, limits: Limits) -> list[list[str]]:
                 continue  # blank lines past the limit: nothing to keep
             rows.append(row)
     except csv.Error as exc:
-        raise FileFormatError(_("Không đọc được tệp CSV: %(error)s") % {"error": exc}) from None
+        if "unexpected end of data" in str(exc):
+            message = _("dấu ngoặc kép (\") mở ở dòng này không được đóng; hãy sửa dòng này trong tệp CSV.")
+        elif "expected after" in str(exc):
+            message = _("dấu ngoặc kép (\") đặt sai chỗ: sau ô trong ngoặc kép phải là dấu phân cách; "
+                        "hãy sửa dòng này trong tệp CSV.")
+        else:
+            message = _("Không đọc được tệp CSV: %(error)s") % {"error": exc}
+        raise FileFormatError(message, row=read + 1) from None
     return rows
 
 

@@ -335,7 +335,7 @@ def build_plan(*, kind: str, name: str, data: bytes, user=None) -> ImportPlan:
     try:
         table = read_table(name, data)
     except FileFormatError as exc:
-        plan.add_problem(1, "-", str(exc))
+        plan.add_problem(exc.row, "-", str(exc))
         return plan
     numbers = _check_header(plan, table, kind)
     if not plan.ok:

@@ -220,3 +220,21 @@ def test_not_a_table(unit):
         "row 1, column -: Không đọc được tệp Excel (.xlsx)."]
     assert problems_of("assessments", csv_bytes([["a", "b"]], header=["x", "y"])) == [
         "row 1, column -: Không tìm thấy dòng tiêu đề có cột “commune_code” ở dòng 1 hoặc dòng 2."]
+
+
+def test_csv_with_an_unterminated_quote_is_a_row_error(unit, other_unit):
+    # The quote opened on row 3 never closes: the rest of the file became one cell of row 3, whose other
+    # columns were empty, so the row and everything after it were silently skipped as blank.
+    good = ",".join(assessment_row(unit, 2024))
+    text = "\r\n".join([",".join(HEADER), good, '"' + ",".join(assessment_row(other_unit, 2024)),
+                        ",".join(assessment_row(other_unit, 2023))]) + "\r\n"
+    assert problems_of("assessments", text.encode()) == [
+        "row 3, column -: dấu ngoặc kép (\") mở ở dòng này không được đóng; hãy sửa dòng này trong tệp CSV."]
+    assert not Assessment.objects.exists()
+
+
+def test_csv_with_a_stray_quote_after_a_quoted_value_is_a_row_error(unit):
+    text = ",".join(HEADER) + "\r\n" + f'{unit.code},"20"24,self' + ",1" * 16 + "\r\n"
+    assert problems_of("assessments", text.encode()) == [
+        "row 2, column -: dấu ngoặc kép (\") đặt sai chỗ: sau ô trong ngoặc kép phải là dấu phân cách; "
+        "hãy sửa dòng này trong tệp CSV."]
