@@ -8,8 +8,12 @@ from .base import *  # noqa: F403
 from .base import env_bool, env_list
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured("SECRET_KEY must be set (at least 50 characters) in production.")
+# As strict as Django's own check (security.W009), which only warns: "x" * 64 is no secret.
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set in production: at least 50 characters, at least 5 different ones, "
+        "not Django's generated 'django-insecure-' key."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")

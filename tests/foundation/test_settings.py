@@ -18,10 +18,16 @@ def check(env_extra):
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
+GOOD_KEY = "k" * 30 + "Zq8-" * 10
+
+
 @pytest.mark.parametrize("env, message", [
     ({"ALLOWED_HOSTS": "portal.example.vn"}, "SECRET_KEY must be set"),
-    ({"SECRET_KEY": "x" * 64}, "ALLOWED_HOSTS must be set"),
-    ({"SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "a.vn", "DEBUG": "1"}, "DEBUG must be off"),
+    ({"SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "portal.example.vn"}, "SECRET_KEY must be set"),
+    ({"SECRET_KEY": "abcd" * 16, "ALLOWED_HOSTS": "portal.example.vn"}, "SECRET_KEY must be set"),
+    ({"SECRET_KEY": "django-insecure-" + GOOD_KEY, "ALLOWED_HOSTS": "portal.example.vn"}, "SECRET_KEY must be set"),
+    ({"SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS must be set"),
+    ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "a.vn", "DEBUG": "1"}, "DEBUG must be off"),
 ])
 def test_prod_refuses_to_start_without_its_secrets(env, message):
     result = check(env)
@@ -30,12 +36,9 @@ def test_prod_refuses_to_start_without_its_secrets(env, message):
 
 
 def test_prod_deploy_check_has_no_warnings():
-    result = check({"SECRET_KEY": "k" * 30 + "Zq8-" * 10, "ALLOWED_HOSTS": "portal.example.vn"})
+    result = check({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "portal.example.vn"})
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
-
-
-GOOD_KEY = "k" * 30 + "Zq8-" * 10
 
 
 def setting(name, env_extra, module="criteria_portal.settings.test"):
