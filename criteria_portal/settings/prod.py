@@ -22,7 +22,19 @@ if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Which request header says the original request was HTTPS. Only a TLS-terminating proxy in front of
+# the app may be believed, and only when it sets the header itself: by default none is (any client
+# can send X-Forwarded-Proto). DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO[,https].
+_proxy_header = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = None
+if _proxy_header:
+    _name, _, _value = (part.strip() for part in _proxy_header.partition(","))
+    if not _name.startswith("HTTP_") or not _name.replace("_", "").isalnum() or not _name.isupper():
+        raise ImproperlyConfigured(
+            "DJANGO_SECURE_PROXY_SSL_HEADER must name a header as Django sees it, e.g. HTTP_X_FORWARDED_PROTO "
+            "(optionally followed by ,VALUE; the value defaults to https)."
+        )
+    SECURE_PROXY_SSL_HEADER = (_name, _value or "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

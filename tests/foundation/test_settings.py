@@ -58,3 +58,27 @@ def test_sessions_last_a_working_day_unless_configured(client, province_user, se
     assert response.status_code == 302
     assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 8 * 3600
     assert setting("SESSION_COOKIE_AGE", {"SESSION_COOKIE_AGE": "3600"}) == "3600"
+
+
+PROD = {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "portal.example.vn"}
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, "None"),  # by default no client's X-Forwarded-Proto is believed
+    ("HTTP_X_FORWARDED_PROTO", "('HTTP_X_FORWARDED_PROTO', 'https')"),
+    ("HTTP_X_FORWARDED_SSL,on", "('HTTP_X_FORWARDED_SSL', 'on')"),
+])
+def test_prod_trusts_a_proxy_header_only_when_told(value, expected):
+    env = {**PROD, **({"DJANGO_SECURE_PROXY_SSL_HEADER": value} if value else {})}
+    assert setting("SECURE_PROXY_SSL_HEADER", env, module="criteria_portal.settings.prod") == expected
+    assert setting("SESSION_COOKIE_SECURE", env, module="criteria_portal.settings.prod") == "True"
+
+
+def test_prod_refuses_a_proxy_header_that_django_would_never_see():
+    result = check({**PROD, "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto"})
+    assert result.returncode != 0 and "DJANGO_SECURE_PROXY_SSL_HEADER" in result.stderr
+
+
+def test_prod_deploy_check_is_clean_behind_a_proxy():
+    result = check({**PROD, "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO"})
+    assert result.returncode == 0, result.stderr
