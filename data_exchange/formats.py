@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import re
 import unicodedata
 import zipfile
 import zlib
@@ -107,17 +106,16 @@ def _blank(row) -> bool:
 
 
 def _decode_csv(data: bytes, limits: Limits) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileFormatError(_("Tệp CSV phải được lưu với bảng mã UTF-8.")) from None
-    first_line = text.split("\n", 1)[0]
+    end = data.find(b"\n")
+    first_line = data[:end] if end >= 0 else data
     # Excel in a Vietnamese locale may save "CSV" with semicolons.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    delimiter = ";" if first_line.count(b";") > first_line.count(b",") else ","
     rows = []
     read = 0
-    # strict: a quote left open is an error, not the rest of the file swallowed into one cell
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    # Decoded as it is read (no copy of the whole text); strict: a quote left open is an error, not
+    # the rest of the file swallowed into one cell.
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
     try:
         for row in reader:
             read += 1
@@ -139,6 +137,8 @@ def _decode_csv(data: bytes, limits: Limits) -> list[list[str]]:
         else:
             message = _("Không đọc được tệp CSV: %(error)s") % {"error": exc}
         raise FileFormatError(message, row=read + 1) from None
+    except UnicodeDecodeError:
+        raise FileFormatError(_("Tệp CSV phải được lưu với bảng mã UTF-8.")) from None
     return rows
 
 
@@ -173,33 +173,36 @@ class _SheetExtent:
         self.row = self.column = self.cells = 0
         self.last_row = self.last_column = 0
 
-    def start(self, name: str, attributes: dict) -> None:
-        tag = name.rpartition(" ")[2]
-        if tag == "row":
-            number = attributes.get("r", "")
-            self.row = int(number) if number.isdigit() else self.row + 1
-            self.column = 0
-        elif tag == "c":
+    def start(self, name: str, attributes: dict) -> None:  # called for every element: kept short
+        if ":" in name:  # a prefixed name ("x:c")
+            name = name.rpartition(":")[2]
+        if name == "c":
             self.cells += 1
             if self.cells > self.limits.cells:
                 raise FileFormatError(_("Trang tính có hơn %(max)s ô, quá giới hạn của một lần nhập.")
                                       % {"max": self.limits.cells})
-            reference = _CELL_REFERENCE.match(attributes.get("r", ""))
-            self.column = column_index_from_string(reference.group(1)) if reference else self.column + 1
-        elif tag in ("v", "is"):  # the cell holds a value (an inline string or any other)
-            if self.row > self.limits.rows + 2:
-                raise self.limits.too_many_rows()
-            if self.column > self.limits.columns:
-                raise self.limits.too_many_columns()
-            self.last_row = max(self.last_row, self.row)
-            self.last_column = max(self.last_column, self.column)
+            letters = attributes.get("r", "").rstrip("0123456789")
+            self.column = column_index_from_string(letters) if letters else self.column + 1
+        elif name == "v" or name == "is":  # the cell holds a value (any type, or an inline string)
+            if self.row > self.last_row:
+                if self.row > self.limits.rows + 2:
+                    raise self.limits.too_many_rows()
+                self.last_row = self.row
+            if self.column > self.last_column:
+                if self.column > self.limits.columns:
+                    raise self.limits.too_many_columns()
+                self.last_column = self.column
+        elif name == "row":
+            number = attributes.get("r", "")
+            self.row = int(number) if number.isdecimal() else self.row + 1
+            self.column = 0
 
     @staticmethod
     def doctype(*args) -> None:  # entity definitions are how XML bombs are made; a sheet never has any
         raise FileFormatError(_("Tệp Excel có khai báo DOCTYPE, không thể nhận."))
 
     def scan(self, source: BinaryIO) -> _SheetExtent:
-        parser = expat.ParserCreate(namespace_separator=" ")
+        parser = expat.ParserCreate()
         parser.StartElementHandler = self.start
         parser.StartDoctypeDeclHandler = self.doctype
         parser.EntityDeclHandler = self.doctype
@@ -207,12 +210,12 @@ class _SheetExtent:
             while chunk := source.read(2**16):
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
-        except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        except FileFormatError:
+            raise
+        except (expat.ExpatError, ValueError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            # ValueError: a cell reference naming no column, a row number of thousands of digits
             raise FileFormatError(str(UNREADABLE_XLSX)) from None
         return self
-
-
-_CELL_REFERENCE = re.compile(r"([A-Z]{1,3})\d+$")
 
 
 def _decode_xlsx(data: bytes, limits: Limits) -> list[list]:

@@ -91,6 +91,17 @@ def test_a_value_far_right_is_refused_by_the_column_limit(unit):
         "row 1, column -: Tệp có hơn 200 cột, quá giới hạn của một lần nhập."]
 
 
+@pytest.mark.parametrize("cell, message", [
+    (b'<c r="A99999999999999999999"><v>1</v></c>', "Tệp có hơn 20000 dòng dữ liệu"),
+    (b'<c r="A1B99999999999999999999"><v>1</v></c>', "Không đọc được tệp Excel (.xlsx)."),
+])
+def test_absurd_cell_references_are_refused_not_a_crash(unit, cell, message):
+    data = rebuilt(one_row_xlsx(unit), sheet=lambda xml: xml.replace(
+        b"</sheetData>", b'<row r="99999999999999999999">%s</row></sheetData>' % cell))
+    lines = problems_of("assessments", data, name="a.xlsx")
+    assert len(lines) == 1 and lines[0].startswith("row 1, column -: " + message)
+
+
 def test_too_many_cells_are_refused(settings, unit):
     settings.IMPORT_MAX_CELLS = 30  # the header and one data row have 38
     assert problems_of("assessments", one_row_xlsx(unit), name="a.xlsx") == [
