@@ -8,11 +8,13 @@ list of changes to make. Nothing here writes; services.data_import() applies a c
 from __future__ import annotations
 
 import datetime
+import heapq
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,15 +100,41 @@ class Change:
 
 @dataclass
 class ImportPlan:
+    """What a file would do, or what is wrong with it.
+
+    Problems are counted, but only the first `problem_limit` (settings.IMPORT_MAX_PROBLEMS) by row
+    are kept: a file of 200,000 duplicate rows must not make a 200,000-line page or list in memory.
+    """
+
     kind: str
     file_name: str
-    problems: list[Problem] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     skipped_rows: int = 0
+    problem_count: int = 0
+    problem_limit: int = field(default_factory=lambda: settings.IMPORT_MAX_PROBLEMS)
+    _kept: list = field(default_factory=list, repr=False)  # heap of (-row, -order, Problem): the last kept on top
+
+    def add_problem(self, row: int, column: str, reason: str) -> None:
+        self.problem_count += 1
+        entry = (-row, -self.problem_count, Problem(row, column, reason))
+        if len(self._kept) < self.problem_limit:
+            heapq.heappush(self._kept, entry)
+        elif self._kept and entry > self._kept[0]:  # earlier in the file than the last one kept
+            heapq.heapreplace(self._kept, entry)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The problems kept, by row (and in the order found within a row)."""
+        return [problem for _row, _order, problem in sorted(self._kept, reverse=True)]
+
+    @property
+    def more_problems(self) -> int:
+        """How many problems were counted but not kept."""
+        return self.problem_count - len(self._kept)
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return self.problem_count == 0
 
     def summary(self) -> list[dict]:
         """Per district: how many rows create, update or leave unchanged an object. Sorted by district code."""
@@ -185,7 +213,7 @@ class _Checker:
         self._holders: dict[tuple[int, int], set[int]] = {}
 
     def problem(self, row: int, column: str, reason: str) -> None:
-        self.plan.problems.append(Problem(row, column, reason))
+        self.plan.add_problem(row, column, reason)
 
     def _frame_ids(self, programme: Programme) -> set[int]:
         if programme.id not in self._frames:
@@ -282,17 +310,17 @@ def _check_header(plan: ImportPlan, table: Table, kind: str) -> set[int]:
         if not key:
             continue
         if key in seen:
-            plan.problems.append(Problem(row, key, _("cột bị lặp lại.")))
+            plan.add_problem(row, key, _("cột bị lặp lại."))
         seen.add(key)
         match = CRITERION_COLUMN.match(key) if kind == "assessments" else None
         if match:
             numbers.add(int(match.group(1)))
         elif key not in BASE_COLUMNS[kind] and key not in OPTIONAL_COLUMNS[kind]:
-            plan.problems.append(Problem(row, key, _("cột không thuộc mẫu nhập %(kind)s (các cột: %(columns)s).")
-                                         % {"kind": kind, "columns": _columns_text(kind)}))
+            plan.add_problem(row, key, _("cột không thuộc mẫu nhập %(kind)s (các cột: %(columns)s).")
+                             % {"kind": kind, "columns": _columns_text(kind)})
     for key in BASE_COLUMNS[kind]:
         if key not in seen:
-            plan.problems.append(Problem(row, key, _("thiếu cột bắt buộc.")))
+            plan.add_problem(row, key, _("thiếu cột bắt buộc."))
     return numbers
 
 
@@ -313,10 +341,10 @@ def build_plan(*, kind: str, name: str, data: bytes, user=None) -> ImportPlan:
     try:
         table = read_table(name, data)
     except FileFormatError as exc:
-        plan.problems.append(Problem(1, "-", str(exc)))
+        plan.add_problem(exc.row, "-", str(exc))
         return plan
     numbers = _check_header(plan, table, kind)
-    if plan.problems:
+    if not plan.ok:
         return plan
     rows = []
     for row, cells in table.rows:
@@ -324,13 +352,12 @@ def build_plan(*, kind: str, name: str, data: bytes, user=None) -> ImportPlan:
             plan.skipped_rows += 1
             continue
         if normalise(cells.get("")):
-            plan.problems.append(Problem(row, "-", _("có dữ liệu ở cột không có tiêu đề.")))
+            plan.add_problem(row, "-", _("có dữ liệu ở cột không có tiêu đề."))
         rows.append((row, cells))
     checker = _Checker(plan, table, user)
     {"assessments": _plan_assessments, "recognitions": _plan_recognitions,
      "registrations": _plan_registrations, "models": _plan_models}[kind](checker, rows, numbers)
-    plan.problems.sort(key=lambda p: p.row)
-    if plan.problems:
+    if not plan.ok:
         plan.changes = []
     return plan
 

@@ -8,11 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PendingImport(models.Model):
-    """The bytes of an uploaded file, kept between preview and confirm.
+    """An uploaded file, checked once on upload, kept between preview and confirm.
 
     Stored in the database (not on a disk of one app server) so any server can confirm it;
     the random id is only usable by the user who uploaded it; `sha256` is checked again at
     confirm time; `consumed_at` is set by the one confirm that wins (a double click imports once).
+    What the check found is kept (`problems`, `problem_count`, `summary`) so that showing the preview
+    again does not read the file again; a file with problems cannot be confirmed, so its bytes are
+    not kept at all (`data` is empty).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -21,8 +24,13 @@ class PendingImport(models.Model):
     )
     kind = models.CharField(_("loại dữ liệu"), max_length=20)
     file_name = models.CharField(_("tên tệp"), max_length=255)
-    data = models.BinaryField(_("nội dung tệp"))
-    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    data = models.BinaryField(_("nội dung tệp"), blank=True)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, blank=True)
+    # The first IMPORT_MAX_PROBLEMS problems as [row, column, reason] (reason in the uploader's language).
+    problems = models.JSONField(_("lỗi"), default=list, blank=True)
+    problem_count = models.PositiveIntegerField(_("số lỗi"), default=0)
+    # {"totals": {created, updated, unchanged}, "skipped_rows": n, "areas": [{"name", created, updated, unchanged}]}
+    summary = models.JSONField(_("tóm tắt"), default=dict, blank=True)
     created_at = models.DateTimeField(_("ngày tải lên"), auto_now_add=True)
     consumed_at = models.DateTimeField(_("ngày nhập"), null=True, blank=True)
 

@@ -6,7 +6,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from itertools import batched
+from typing import BinaryIO
 
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts import permissions
@@ -26,8 +30,8 @@ from assessments.programmes import programme_default, units_in_programmes
 from communes.models import Unit
 from inventory.selectors import model_count_export
 
-from .formats import write_table, write_template
-from .importing import BASE_COLUMNS, ImportPlan, build_plan
+from .formats import csv_chunks, save_table, write_table, write_template
+from .importing import BASE_COLUMNS, CREATED, UNCHANGED, UPDATED, Problem
 from .models import PendingImport
 
 VALUE = {Result.MET: "1", Result.NOT_MET: "0", Result.NOT_YET: "", "": ""}
@@ -37,29 +41,43 @@ def _scoped(queryset, user, unit_path="unit"):
     return queryset if user is None else permissions.scoped(queryset, user, unit_path=unit_path)
 
 
+EXPORT_BATCH = 2000  # assessments whose results are read in one query
+
+
 def assessment_export(*, user=None, year: int | None = None) -> tuple[list[str], list[list]]:
     """Verified assessments as `verified` rows (verified results); submitted and returned ones as
     `self` rows (self results). Drafts are work in progress of the commune and are not exported."""
+    columns, rows = assessment_export_rows(user=user, year=year)
+    return columns, list(rows)
+
+
+def assessment_export_rows(*, user=None, year: int | None = None) -> tuple[list[str], Iterator[list]]:
+    """Like assessment_export(), the rows made as they are read: a batch of assessments and their
+    results at a time, so that a streamed export of 100,000 assessments holds one batch in memory."""
     assessments = _scoped(Assessment.objects.exclude(status=Status.DRAFT), user)
     if year is not None:
         assessments = assessments.filter(year=year)
-    assessments = list(assessments.select_related("unit").order_by("year", "unit__code").values_list(
-        "id", "unit__code", "year", "status", "criteria_set__programme__code"))
-    results: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
-    for assessment_id, number, self_result, verified_result in CriterionResult.objects.filter(
-        assessment_id__in=[a[0] for a in assessments]
-    ).values_list("assessment_id", "criterion__number", "self_result", "verified_result").iterator(chunk_size=5000):
-        results[assessment_id][number] = (self_result, verified_result)
-    width = max((max(r, default=0) for r in results.values()), default=0)
+    width = CriterionResult.objects.filter(assessment__in=assessments.values("id")).aggregate(
+        width=Max("criterion__number"))["width"] or 0
     columns = list(BASE_COLUMNS["assessments"]) + [f"c{n}" for n in range(1, width + 1)] + ["programme", "status"]
-    rows = []
-    for assessment_id, code, year_, status, programme in assessments:
-        verified = status == Status.VERIFIED
-        by_number = results[assessment_id]
-        rows.append([str(code), str(year_), "verified" if verified else "self"] + [
-            VALUE[by_number[n][1 if verified else 0]] if n in by_number else "" for n in range(1, width + 1)
-        ] + [programme, "returned" if status == Status.RETURNED else ""])
-    return columns, rows
+    listed = assessments.order_by("year", "unit__code", "id").values_list(
+        "id", "unit__code", "year", "status", "criteria_set__programme__code")
+
+    def rows():
+        for batch in batched(listed.iterator(chunk_size=EXPORT_BATCH), EXPORT_BATCH):
+            results: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
+            for assessment_id, number, self_result, verified_result in CriterionResult.objects.filter(
+                assessment_id__in=[a[0] for a in batch]
+            ).values_list("assessment_id", "criterion__number", "self_result", "verified_result"):
+                results[assessment_id][number] = (self_result, verified_result)
+            for assessment_id, code, year_, status, programme in batch:
+                verified = status == Status.VERIFIED
+                by_number = results[assessment_id]
+                yield [str(code), str(year_), "verified" if verified else "self"] + [
+                    VALUE[by_number[n][1 if verified else 0]] if n in by_number else "" for n in range(1, width + 1)
+                ] + [programme, "returned" if status == Status.RETURNED else ""]
+
+    return columns, rows()
 
 
 def recognition_export(*, user=None, year: int | None = None) -> tuple[list[str], list[list]]:
@@ -87,13 +105,25 @@ def registration_export(*, user=None, year: int | None = None) -> tuple[list[str
     return list(BASE_COLUMNS["registrations"]) + ["programme"], rows
 
 
-EXPORTS = {"assessments": assessment_export, "recognitions": recognition_export,
+EXPORTS = {"assessments": assessment_export_rows, "recognitions": recognition_export,
            "registrations": registration_export, "models": model_count_export}
 
 
 def export_file(*, kind: str, fmt: str, user=None, year: int | None = None) -> bytes:
     columns, rows = EXPORTS[kind](user=user, year=year)
     return write_table(columns, rows, fmt, sheet_title=kind)
+
+
+def export_save(*, kind: str, fmt: str, out: BinaryIO, user=None, year: int | None = None) -> None:
+    """Write the export into the binary file `out` (a CSV is written a few hundred rows at a time)."""
+    columns, rows = EXPORTS[kind](user=user, year=year)
+    save_table(columns, rows, fmt, out, sheet_title=kind)
+
+
+def export_csv_chunks(*, kind: str, user=None, year: int | None = None) -> Iterator[bytes]:
+    """The CSV export in pieces, for a streamed response."""
+    columns, rows = EXPORTS[kind](user=user, year=year)
+    return csv_chunks(columns, rows)
 
 
 # ---------------------------------------------------------------- templates
@@ -163,7 +193,14 @@ def pending_import_list(*, user, consumed: bool | None = False):
     return queryset if consumed is None else queryset.filter(consumed_at__isnull=not consumed)
 
 
-def pending_import_plan(*, pending: PendingImport, user) -> ImportPlan:
-    """Check the stored file again, as of now (the preview)."""
-    data = bytes(PendingImport.objects.values_list("data", flat=True).get(pk=pending.pk))
-    return build_plan(kind=pending.kind, name=pending.file_name, data=data, user=user)
+def pending_import_preview(*, pending: PendingImport) -> dict:
+    """What the check on upload found, for the preview page (the file is not read again)."""
+    summary = pending.summary or {}
+    return {
+        "problems": [Problem(row, column, reason).localised() for row, column, reason in pending.problems],
+        "problem_count": pending.problem_count,
+        "more_problems": pending.problem_count - len(pending.problems),
+        "totals": summary.get("totals", {CREATED: 0, UPDATED: 0, UNCHANGED: 0}),
+        "skipped_rows": summary.get("skipped_rows", 0),
+        "areas": summary.get("areas", []),
+    }

@@ -23,7 +23,7 @@ from assessments.services import assessment_mark_returned, assessment_record, re
 from criteria_portal.figures import figures_changed
 from inventory.services import model_counts_import
 
-from .importing import CREATED, UNCHANGED, UPDATED, ImportPlan, Problem, build_plan
+from .importing import CREATED, UNCHANGED, UPDATED, ImportPlan, build_plan
 from .models import PendingImport
 
 BATCH = 1000
@@ -35,7 +35,7 @@ class ImportRejected(Exception):
     """The file has problems; nothing was written. `plan.problems` lists them."""
 
     def __init__(self, plan: ImportPlan):
-        super().__init__(f"{len(plan.problems)} problem(s)")
+        super().__init__(f"{plan.problem_count} problem(s)")
         self.plan = plan
 
 
@@ -64,7 +64,7 @@ def data_import(*, kind: str, name: str, data: bytes, actor=None) -> ImportPlan:
             figures_changed()  # the multi-row inserts send no signals
     except IntegrityError:
         # Someone wrote the same data between the check and the write.
-        plan.problems.append(Problem(1, "-", _("Dữ liệu vừa được người khác thay đổi; hãy nhập lại tệp.")))
+        plan.add_problem(1, "-", _("Dữ liệu vừa được người khác thay đổi; hãy nhập lại tệp."))
         raise ImportRejected(plan) from None
     return plan
 
@@ -198,12 +198,25 @@ def _apply_models(plan: ImportPlan, actor, reason: str) -> None:
 
 
 def pending_import_create(*, user, kind: str, name: str, data: bytes) -> PendingImport:
-    """Keep an uploaded file for the preview; forget the user's stale uploads."""
+    """Check an uploaded file once and keep what the preview shows; forget the user's stale uploads.
+
+    The bytes are kept only when the file can be confirmed: a refused file (a spreadsheet bomb, a row
+    error) is not stored, only its problems.
+    """
     permissions.require(user, "data.import")
     PendingImport.objects.filter(created_at__lt=timezone.now() - PENDING_MAX_AGE).delete()
     PendingImport.objects.filter(user=user, consumed_at__isnull=False).delete()
+    plan = build_plan(kind=kind, name=name, data=data, user=user)
+    if not plan.ok:
+        data = b""
     return PendingImport.objects.create(
-        user=user, kind=kind, file_name=name[:255], data=data, sha256=hashlib.sha256(data).hexdigest()
+        user=user, kind=kind, file_name=name[:255], data=data, sha256=hashlib.sha256(data).hexdigest() if data else "",
+        problems=[[p.row, p.column, p.reason] for p in plan.problems], problem_count=plan.problem_count,
+        summary={
+            "totals": plan.totals(), "skipped_rows": plan.skipped_rows,
+            "areas": [{"name": entry["district"].name, CREATED: entry[CREATED], UPDATED: entry[UPDATED],
+                       UNCHANGED: entry[UNCHANGED]} for entry in plan.summary()],
+        },
     )
 
 
@@ -216,8 +229,9 @@ def pending_import_confirm(*, pending: PendingImport, user) -> ImportPlan:
     """Import a previewed file exactly once. Raises AlreadyImported or ImportRejected."""
     permissions.require(user, "data.import")
     # The conditional update is the lock: a second click waits for the first and then finds it done.
-    claimed = PendingImport.objects.filter(pk=pending.pk, user=user, consumed_at__isnull=True).update(
-        consumed_at=timezone.now())
+    # A file refused on upload has no bytes to import.
+    claimed = PendingImport.objects.filter(pk=pending.pk, user=user, consumed_at__isnull=True,
+                                           problem_count=0).update(consumed_at=timezone.now())
     if not claimed:
         raise AlreadyImported
     pending = PendingImport.objects.get(pk=pending.pk)

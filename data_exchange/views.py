@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,9 +23,15 @@ def _kind_label(kind):
     return dict(KIND_CHOICES).get(kind, kind)
 
 
-def _download(data: bytes, filename: str, fmt: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+def _download(data, filename: str, fmt: str) -> HttpResponse:
+    """`data`: the bytes, or an iterator of pieces (streamed)."""
+    if isinstance(data, bytes):
+        response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    else:
+        response = StreamingHttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Scoped data: never kept by a shared proxy or left in the browser's cache (as the reports' exports).
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -70,7 +76,10 @@ def export_download(request):
         messages.error(request, _("Hãy chọn loại dữ liệu, định dạng và năm hợp lệ để xuất."))
         return redirect("data_exchange:import")
     kind, fmt, year = (form.cleaned_data[k] for k in ("kind", "format", "year"))
-    data = selectors.export_file(kind=kind, fmt=fmt, user=request.user, year=year)
+    if fmt == "csv":  # streamed: a large export never sits whole in the worker's memory
+        data = selectors.export_csv_chunks(kind=kind, user=request.user, year=year)
+    else:
+        data = selectors.export_file(kind=kind, fmt=fmt, user=request.user, year=year)
     suffix = f"-{year}" if year else ""
     return _download(data, f"{kind}{suffix}-{timezone.localdate():%Y%m%d}.{fmt}", fmt)
 
@@ -80,10 +89,8 @@ def export_download(request):
 def preview(request, pk):
     permissions.require(request.user, "data.import")
     pending = get_object_or_404(selectors.pending_import_list(user=request.user), pk=pk)
-    plan = selectors.pending_import_plan(pending=pending, user=request.user)
     return render(request, "data_exchange/preview.html", {
-        "pending": pending, "plan": plan, "kind_label": _kind_label(pending.kind),
-        "problems": [p.localised() for p in plan.problems], "summary": plan.summary(), "totals": plan.totals(),
+        "pending": pending, "kind_label": _kind_label(pending.kind), **selectors.pending_import_preview(pending=pending),
     })
 
 

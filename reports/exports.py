@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from assessments.models import Band
+from criteria_portal.spreadsheets import safe_cell, xlsx_cells
 
 from . import selectors
 from .progress import BAND_KEYS, LEVEL_NAMES, build_report
@@ -60,12 +61,14 @@ def unit_table_row(r: dict) -> list:
 
 
 def units_csv(rows: list[dict]) -> bytes:
-    """The unit table as CSV, UTF-8 with a BOM so Excel opens the Vietnamese text correctly."""
+    """The unit table as CSV, UTF-8 with a BOM so Excel opens the Vietnamese text correctly.
+
+    A decision number typed as "=HYPERLINK(…)" is quoted, never a live formula (safe_cell)."""
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(unit_table_header())
     for r in rows:
-        writer.writerow(["" if v is None else v for v in unit_table_row(r)])
+        writer.writerow(["" if v is None else safe_cell(v) for v in unit_table_row(r)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -75,7 +78,7 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], widths
     for cell in ws[1]:
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
     for row in rows:
-        ws.append(row)
+        ws.append(xlsx_cells(ws, row))  # user text (decision numbers, names) stays text, never a formula
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
@@ -101,13 +104,13 @@ def report_xlsx(report: dict, units: list[dict], matrix) -> bytes:
     for row in ws.iter_rows(min_row=2, min_col=3, max_col=3):
         for cell in row:
             cell.alignment = WRAP
-    last = ws.max_row + 2
-    if report.get("note"):
-        ws.cell(row=last, column=3, value=report["note"]).alignment = WRAP
-    ws.cell(row=last + 1, column=3, value=_("%(programme)s – năm báo cáo %(year)s – %(figures)s – %(total)s đơn vị "
-                                             "trong phạm vi") % {
+    ws.append([])  # a blank line under the table, then the note and what the sheet shows
+    ws.append(xlsx_cells(ws, [None, None, report.get("note") or None]))
+    ws.cell(row=ws.max_row, column=3).alignment = WRAP
+    ws.append(xlsx_cells(ws, [None, None, _("%(programme)s – năm báo cáo %(year)s – %(figures)s – %(total)s đơn vị "
+                                            "trong phạm vi") % {
         "programme": report["programme"]["name"], "year": report["year"],
-        "figures": figures_label(report.get("figures", "official")), "total": report["units_total"]})
+        "figures": figures_label(report.get("figures", "official")), "total": report["units_total"]}]))
 
     _sheet(
         wb, _("Nhóm kết quả"), [_("Nhóm kết quả"), _("Số liệu chính thức"), _("Số liệu sơ bộ")],

@@ -109,6 +109,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions live in the database so that any number of app servers can answer.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# A working day (Django's default was 14 days: a shared office computer stayed signed in for two weeks).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 
 # django-axes: lock an account + address pair after repeated failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -148,6 +150,15 @@ MEDIA_URL = None  # never served publicly
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# Import files (data_exchange). A file over a limit is refused before it is read further: a 5 KB
+# .xlsx declaring A1:XFD1048576, or 1 MB inflating to 280 MB, must not exhaust a worker.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))  # data rows of one file
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "200"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "1000000"))  # cells of an .xlsx sheet, empty ones too
+IMPORT_MAX_INFLATED_BYTES = int(os.environ.get("IMPORT_MAX_INFLATED_MB", "50")) * 2**20  # .xlsx, unzipped
+IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "100"))  # our exports: ~15
+# At most this many problems are listed (page and import_data), then a count.
+IMPORT_MAX_PROBLEMS = int(os.environ.get("IMPORT_MAX_PROBLEMS", "200"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -176,7 +187,11 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every 403 and 400 came with a traceback; one line is enough for an answer the portal meant to give.
+    "filters": {"client_errors": {"()": "criteria_portal.log_filters.ClientErrorsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
+    # On the logger too, for handlers added elsewhere; django.security.* (400s) pass through the handler's.
+    "loggers": {"django.request": {"filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

@@ -3,7 +3,7 @@
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import LOGGING, STORAGES
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
@@ -19,7 +19,7 @@ STORAGES = {
 AXES_FAILURE_LIMIT = 3
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 PORTAL_URL = "http://portal.test"
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+LOGGING = {**LOGGING, "handlers": {}, "root": {"level": "WARNING"}}  # base's filters, no console output
 # Media are never public (MEDIA_URL is None elsewhere), but the live server used by the browser
 # tests wraps the site in a media handler that cannot take None; a URL on another host serves nothing.
 MEDIA_URL = "http://media.invalid/"

@@ -72,3 +72,18 @@ def test_export_empty_import_gives_the_same_report(tmp_path, dataset, suffix):
     assert reports() == before
     assert Recognition.objects.get(decision_number="R/QĐ-UBND").revoked_on is not None
     assert Assessment.objects.filter(status="returned").count() == 1
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_text_protected_against_formulas_comes_back_unchanged(tmp_path, criteria_set, unit, suffix):
+    record(unit, 2023, 16)
+    texts = {"=HYPERLINK(\"http://x.invalid\",\"UBND\")": "-5/QĐ-UBND", "@UBND huyện": "+7/QĐ", "'UBND": "'=8/QĐ"}
+    for n, (issued_by, number) in enumerate(texts.items()):
+        factories.RecognitionFactory(unit=unit, level=Level.COMMUNE, decision_number=number, issued_by=issued_by,
+                                     decision_date=datetime.date(2023, 12, 20 + n))
+    before = sorted(Recognition.objects.values_list("decision_number", "issued_by", "decision_date"))
+    path = tmp_path / f"recognitions.{suffix}"
+    call_command("export_data", "recognitions", str(path), stdout=None)
+    Recognition.objects.all().delete()
+    call_command("import_data", "recognitions", str(path), stdout=None)
+    assert sorted(Recognition.objects.values_list("decision_number", "issued_by", "decision_date")) == before

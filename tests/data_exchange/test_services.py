@@ -1,5 +1,6 @@
 """Writing a checked file: history, workflow steps, met counts, all-or-nothing, file formats."""
 
+import csv
 import datetime
 import io
 
@@ -185,3 +186,12 @@ def test_xlsx_export_writes_user_text_as_text_not_formula(unit):
                                  decision_date=datetime.date(2024, 2, 1))
     sheet = load_workbook(io.BytesIO(selectors.export_file(kind="recognitions", fmt="xlsx"))).active
     assert sheet["E2"].data_type == "s" and sheet["E2"].value.startswith("=HYPERLINK")
+
+
+def test_csv_export_quotes_user_text_that_looks_like_a_formula(unit):
+    factories.RecognitionFactory(unit=unit, issued_by='=HYPERLINK("http://x.invalid","UBND")',
+                                 decision_number="-1+cmd|' /C calc'!A0", decision_date=datetime.date(2024, 2, 1))
+    text = selectors.export_file(kind="recognitions", fmt="csv").decode("utf-8-sig")
+    row = list(csv.reader(io.StringIO(text)))[1]
+    assert row[2] == "'-1+cmd|' /C calc'!A0" and row[4] == "'=HYPERLINK(\"http://x.invalid\",\"UBND\")"
+    assert row[0] == str(unit.code) and row[3] == "2024-02-01"

@@ -239,3 +239,21 @@ def test_web_import_obeys_the_workflow(unit, reviewer_user, province_user, offic
     assert draft.status == Status.DRAFT and Assessment.objects.count() == 1
     # The command line (user None) is the administrator's restore path.
     assert build_plan(kind="assessments", name="a.csv", data=verified_row, user=None).problems == []
+
+
+def test_csv_with_an_unterminated_quote_is_a_row_error(unit, other_unit):
+    # The quote opened on row 3 never closes: the rest of the file became one cell of row 3, whose other
+    # columns were empty, so the row and everything after it were silently skipped as blank.
+    good = ",".join(assessment_row(unit, 2024))
+    text = "\r\n".join([",".join(HEADER), good, '"' + ",".join(assessment_row(other_unit, 2024)),
+                        ",".join(assessment_row(other_unit, 2023))]) + "\r\n"
+    assert problems_of("assessments", text.encode()) == [
+        "row 3, column -: dấu ngoặc kép (\") mở ở dòng này không được đóng; hãy sửa dòng này trong tệp CSV."]
+    assert not Assessment.objects.exists()
+
+
+def test_csv_with_a_stray_quote_after_a_quoted_value_is_a_row_error(unit):
+    text = ",".join(HEADER) + "\r\n" + f'{unit.code},"20"24,self' + ",1" * 16 + "\r\n"
+    assert problems_of("assessments", text.encode()) == [
+        "row 2, column -: dấu ngoặc kép (\") đặt sai chỗ: sau ô trong ngoặc kép phải là dấu phân cách; "
+        "hãy sửa dòng này trong tệp CSV."]

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from assessments.models import Assessment, Registration
 from data_exchange.models import PendingImport
 from tests import factories
+from tests.conftest import record
 
 from .conftest import assessment_row, csv_bytes
 
@@ -133,7 +134,7 @@ def test_export_download_is_scoped(client, reviewer_user, unit, other_unit):
     client.force_login(reviewer_user)
     response = client.get(reverse("data_exchange:export"),
                           {"export-kind": "registrations", "export-format": "csv", "export-year": ""})
-    assert response.content.decode("utf-8-sig").splitlines() == [
+    assert response.getvalue().decode("utf-8-sig").splitlines() == [  # streamed
         "commune_code,year,programme", f"{unit.code},2023,nq12_commune"]
 
 
@@ -149,3 +150,30 @@ def test_problems_are_shown_in_english_when_chosen(client, reviewer_user, other_
     response = upload(client, "registrations", csv_bytes([[other_unit.code, 2024]], header=["commune_code", "year"]))
     page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Row 2, column commune_code:" in page and "is outside your scope" in page
+
+
+def test_csv_export_is_streamed(client, reviewer_user, unit, monkeypatch):
+    monkeypatch.setattr("data_exchange.selectors.EXPORT_BATCH", 1)  # several batches of assessments
+    record(unit, 2023, 16)
+    record(unit, 2024, 9, stage="self")
+    client.force_login(reviewer_user)
+    response = client.get(reverse("data_exchange:export"),
+                          {"export-kind": "assessments", "export-format": "csv", "export-year": ""})
+    assert response.status_code == 200 and response.streaming
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines == [
+        ",".join(["commune_code", "year", "stage"] + [f"c{n}" for n in range(1, 17)] + ["programme", "status"]),
+        ",".join([str(unit.code), "2023", "verified"] + ["1"] * 16 + ["nq12_commune", ""]),
+        ",".join([str(unit.code), "2024", "self"] + ["1"] * 9 + ["0"] * 7 + ["nq12_commune", ""]),
+    ]
+
+
+@pytest.mark.parametrize("url", [
+    reverse("data_exchange:template") + "?template-kind=assessments&template-year=2024",
+    reverse("data_exchange:export") + "?export-kind=assessments&export-format=csv&export-year=",
+    reverse("data_exchange:export") + "?export-kind=recognitions&export-format=xlsx&export-year=2024",
+])
+def test_downloads_are_not_cached(client, reviewer_user, url):
+    client.force_login(reviewer_user)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"

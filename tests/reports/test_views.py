@@ -1,5 +1,6 @@
 """Report pages and exports: permissions, agreement between page/JSON/xlsx, query counts, bad input."""
 
+import csv
 import io
 import json
 import re
@@ -11,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments.loaders import PROGRAMMES_DIR, targets_load
+from assessments.models import Recognition
 from reports.progress import BAND_KEYS, progress_report
 from tests import factories
 from tests.conftest import record
@@ -333,3 +335,34 @@ def test_unit_chart_never_plots_a_draft(client, criteria_set):
     data = json.loads(page.split('id="history-data" type="application/json">')[1].split("</script>")[0])
     assert data["labels"] == ["2024", "2025"]
     assert data["self"] == [12, None] and data["verified"] == [12, None]
+
+
+# ---------------------------------------------------------------- user text in exports
+
+
+FORMULA = '=HYPERLINK("http://x.invalid","Mở")'
+
+
+def test_units_csv_quotes_a_decision_number_that_looks_like_a_formula(viewer_client, scenario):
+    Recognition.objects.filter(unit=scenario["uC"]).update(decision_number=FORMULA)
+    content = viewer_client.get(reverse("reports:units_csv") + "?year=2025").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    row = next(r for r in rows if r[1] == scenario["uC"].name)
+    assert row[12] == "'" + FORMULA
+    assert not any(cell.startswith("=") for r in rows for cell in r)
+    assert row[7] == "16"  # counts are plain numbers
+
+
+def test_progress_xlsx_writes_a_decision_number_as_text(viewer_client, scenario):
+    Recognition.objects.filter(unit=scenario["uC"]).update(decision_number=FORMULA)
+    wb = load_workbook(io.BytesIO(viewer_client.get(reverse("reports:progress_xlsx") + "?year=2025").content))
+    row = next(r for r in wb["Đơn vị"].iter_rows(min_row=2) if r[1].value == scenario["uC"].name)
+    assert (row[12].data_type, row[12].value) == ("s", FORMULA)
+    assert (row[7].data_type, row[7].value) == ("n", 16)
+
+
+@pytest.mark.parametrize("name", ["json", "xlsx", "csv", "csv_district"])
+def test_exports_are_not_cached(client, people, unit, other_unit, name):
+    login(client, people["admin"])
+    response = client.get(urls(unit, other_unit)[name])
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"

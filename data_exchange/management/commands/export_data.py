@@ -1,12 +1,10 @@
 """export_data {assessments,recognitions,registrations,models} FILE (DESIGN §5): the import format."""
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from data_exchange.formats import FileFormatError, file_format
 from data_exchange.importing import KINDS
-from data_exchange.selectors import export_file
+from data_exchange.selectors import export_save
 
 
 class Command(BaseCommand):
@@ -27,6 +25,9 @@ class Command(BaseCommand):
             fmt = file_format(file)
         except FileFormatError as exc:
             raise CommandError(str(exc)) from None
-        data = export_file(kind=kind, fmt=fmt, year=year)
-        Path(file).write_bytes(data)
+        try:
+            with open(file, "wb") as out:
+                export_save(kind=kind, fmt=fmt, out=out, year=year)
+        except OSError as exc:
+            raise CommandError(f"cannot write {file}: {exc.strerror}") from None
         self.stdout.write(f"{file}: {kind} written.")

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         "assessments = commune_code,year,stage,c1,...,cN; recognitions = commune_code,level,decision_number,"
         "decision_date,issued_by; registrations = commune_code,year; models = commune_code,year,model_code,count. On any bad row nothing is written, one line "
         "per problem is printed as 'row N, column X: reason' (N is the spreadsheet row number, the header row "
-        "being row 1) and the exit status is 1."
+        "being row 1; the first IMPORT_MAX_PROBLEMS problems, then how many more) and the exit status is 1."
     )
 
     def add_arguments(self, parser):
@@ -41,11 +41,12 @@ class Command(BaseCommand):
         try:
             plan = data_import(kind=kind, name=path.name, data=data, actor=actor)
         except ImportRejected as rejected:
-            for problem in rejected.plan.problems:
+            plan = rejected.plan
+            for problem in plan.problems:  # the first IMPORT_MAX_PROBLEMS, by row
                 self.stderr.write(str(problem))
-            raise CommandError(
-                f"{path.name}: {len(rejected.plan.problems)} problem(s), nothing imported.", returncode=1
-            ) from None
+            if plan.more_problems:
+                self.stderr.write(f"… and {plan.more_problems} more problem(s).")
+            raise CommandError(f"{path.name}: {plan.problem_count} problem(s), nothing imported.", returncode=1) from None
         totals = plan.totals()
         self.stdout.write(
             f"{path.name}: {kind} created {totals['created']}, updated {totals['updated']}, "
