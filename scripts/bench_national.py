@@ -36,6 +36,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=60, help="requests per page")
     parser.add_argument("--write-every", type=int, default=20, help="invalidate the cache by a write every N requests")
     parser.add_argument("--provinces", type=int, default=0, help="only the first N provinces (0: all)")
+    parser.add_argument("--reuse", action="store_true", help="measure again on a database this script built")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to an EMPTY PostgreSQL database (see the docstring).")
@@ -47,9 +48,7 @@ def main() -> None:
 
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
 
-    from accounts.models import Role, User
     from assessments.models import Assessment, CriterionResult, Level, Recognition
     from assessments.programmes import frame_units
     from communes.models import Unit
@@ -61,6 +60,9 @@ def main() -> None:
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
     call_command("migrate", verbosity=0)
+    if args.reuse:
+        measure_only(args)
+        return
     if Assessment.objects.exists():
         sys.exit("The database already holds assessments: use an empty database.")
 
@@ -102,10 +104,25 @@ def main() -> None:
     Recognition.objects.bulk_create(recognitions, batch_size=2000)
     print(f"{len(recognitions)} recognitions", flush=True)
 
-    national_user = User.objects.create_user("bench_national", password="x", role=Role.NATIONAL_VIEWER)
+    measure_only(args)
+
+
+def measure_only(args) -> None:
+    import datetime
+
+    from django.test import Client
+
+    from accounts.models import Role, User
+    from assessments.models import Level, Programme, Recognition
+    from assessments.programmes import frame_units
+
+    programmes = list(Programme.objects.filter(code__startswith="bench_").order_by("id"))
+    print(f"{len(programmes)} programmes; {Recognition.objects.count()} recognitions", flush=True)
+    national_user, _ = User.objects.get_or_create(username="bench_national", defaults={"role": Role.NATIONAL_VIEWER})
     client = Client()
     client.force_login(national_user)
-    writer = User.objects.create_user("bench_admin", password="x", role=Role.ADMIN, is_staff=True, is_superuser=True)
+    writer, _ = User.objects.get_or_create(username="bench_admin", defaults={"role": Role.ADMIN, "is_staff": True,
+                                                                            "is_superuser": True})
     some_unit = frame_units(programmes[0]).first()
 
     cold: dict[str, list[float]] = {}
@@ -117,7 +134,8 @@ def main() -> None:
             if args.write_every and i % args.write_every == 0:
                 # A real write between requests: the next report is computed again.
                 Recognition.objects.create(programme=programmes[0], unit=some_unit, level=Level.COMMUNE,
-                                           decision_number=f"W{i}-{url}", decision_date=datetime.date(2025, 12, 30),
+                                           decision_number=f"W{i}-{url}-{time.time_ns()}",
+                                           decision_date=datetime.date(2025, 12, 30),
                                            issued_by="bench", recorded_by=writer)
             t = time.perf_counter()
             response = client.get(url)
