@@ -59,5 +59,5 @@ def trends(*, programme: Programme, year: int, figures: str = OFFICIAL) -> dict:
         "units_total": tallies[year_end(year)].total if years else 0,
         "targets": out_targets,
         "target_label": _("Mục tiêu"),
-        "percent_label": _("% so với mục tiêu"),
+        "percent_label": _("Tỷ lệ so với mục tiêu (%)"),
     }
