@@ -94,10 +94,8 @@ def prepare(path: Path) -> None:
     django_setup(f"sqlite:///{path}")
     from django.core.management import call_command
 
-    from communes.services import divisions_load
-
     call_command("migrate", verbosity=0)
-    divisions_load(province_code=17)
+    call_command("load_divisions", stdout=io.StringIO())  # the provinces the programmes name
     call_command("load_criteria", stdout=io.StringIO())
 
 

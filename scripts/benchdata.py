@@ -14,16 +14,24 @@ import random
 import tempfile
 from pathlib import Path
 
-from assessments.loaders import PROGRAMMES_DIR, criteria_load, targets_load
+from assessments.loaders import criteria_load, programme_dirs, targets_load
 from assessments.models import Programme
 from communes.models import Province, UnitKind
 from communes.services import divisions_load
 
-TEMPLATE = PROGRAMMES_DIR / "nq12_commune"
 RESOLUTION_DATE = datetime.date(2022, 6, 27)
 
 
-def province_programme(code: int, *, default: bool = False) -> Programme:
+def template_dir() -> Path:
+    """The folder of the programme marked default in the data: its criteria and targets are the template."""
+    for folder in programme_dirs():
+        if json.loads((folder / "programme.json").read_text(encoding="utf-8")).get("default"):
+            return folder
+    return programme_dirs()[0]
+
+
+def province_programme(code: int, *, default: bool = False,
+                       kinds: tuple[str, ...] = (UnitKind.XA, UnitKind.THI_TRAN)) -> Programme:
     """Load the province (if needed) and give it a commune-model programme with criteria and targets."""
     if not Province.objects.filter(code=code).exists():
         divisions_load(province_code=code)
@@ -31,18 +39,19 @@ def province_programme(code: int, *, default: bool = False) -> Programme:
     programme, _created = Programme.objects.update_or_create(
         code=f"bench_{code}",
         defaults={
-            "name": f"Xã, thị trấn điển hình – {province.name}", "unit_kinds": [UnitKind.XA, UnitKind.THI_TRAN],
+            "name": f"Xã, thị trấn điển hình – {province.name}", "unit_kinds": list(kinds),
             "resolution_number": f"BENCH-{code}", "resolution_date": RESOLUTION_DATE,
             "territory_province": province, "is_default": default, "first_year": 2015, "last_year": 2030,
         },
     )
     scratch = Path(tempfile.mkdtemp(prefix="bench-programme-"))
-    criteria = json.loads((TEMPLATE / "criteria.json").read_text(encoding="utf-8"))
+    template = template_dir()
+    criteria = json.loads((template / "criteria.json").read_text(encoding="utf-8"))
     criteria["programme"] = {"code": programme.code}
     criteria["criteria_set"]["valid_from_year"] = 2015  # benchmarks cover years before the resolution
     (scratch / "criteria.json").write_text(json.dumps(criteria, ensure_ascii=False), encoding="utf-8")
     criteria_load(scratch / "criteria.json")
-    targets = json.loads((TEMPLATE / "targets.json").read_text(encoding="utf-8"))
+    targets = json.loads((template / "targets.json").read_text(encoding="utf-8"))
     targets["programme"] = programme.code
     (scratch / "targets.json").write_text(json.dumps(targets, ensure_ascii=False), encoding="utf-8")
     targets_load(scratch / "targets.json")

@@ -97,18 +97,19 @@ def assessment_rows(count: int, *, seed: int = 5) -> tuple[list[str], list[list]
     Hòa Bình (the shipped programmes) the further provinces of the vietnam-provinces dataset are
     loaded, each with a bench programme over all its units and a copy of the template criteria.
     """
-    import datetime
     import random
 
     from django.core.management import call_command
 
-    from assessments.models import CriteriaSet, Criterion, Programme
+    from assessments.loaders import programme_province_codes
+    from assessments.models import CriteriaSet
     from assessments.programmes import frame_units
     from assessments.services import year_range
-    from communes.services import divisions_load, province_codes
+    from communes.services import province_codes
+    from scripts.benchdata import province_programme
 
     call_command("migrate", verbosity=0)
-    divisions_load(province_code=17)
+    call_command("load_divisions", verbosity=0, stdout=io.StringIO())  # the provinces the programmes name
     call_command("load_criteria", verbosity=0, stdout=io.StringIO())
     template = CriteriaSet.objects.get(programme__is_default=True)
     criteria = list(template.criteria.order_by("number"))
@@ -120,19 +121,10 @@ def assessment_rows(count: int, *, seed: int = 5) -> tuple[list[str], list[list]
         pairs.extend((code, year) for year in years for code in units)
 
     add_pairs(template.programme)
-    codes = iter(c for c in province_codes() if c != 17)
+    loaded = set(programme_province_codes())
+    codes = iter(c for c in province_codes() if c not in loaded)
     while len(pairs) < count:
-        code = next(codes)
-        province = divisions_load(province_code=code).province
-        programme = Programme.objects.create(
-            code=f"bench_{code}", name=f"Bench {province.name}", unit_kinds=["xa", "thi_tran", "phuong"],
-            resolution_date=datetime.date(2022, 6, 27), territory_province=province,
-            first_year=template.programme.first_year, last_year=template.programme.last_year)
-        copy = CriteriaSet.objects.create(programme=programme, name=f"{template.name} (bench)",
-                                          valid_from_year=template.valid_from_year)
-        Criterion.objects.bulk_create([Criterion(criteria_set=copy, number=c.number, title=c.title, wording=c.wording)
-                                       for c in criteria])
-        add_pairs(programme)
+        add_pairs(province_programme(next(codes), kinds=("xa", "thi_tran", "phuong")))
     rng = random.Random(seed)
     rows = []
     for code, year in sorted(pairs[:count], key=lambda p: (p[1], p[0])):
