@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from communes.lineage import predecessor_ids, province_family_ids
-from communes.models import District, Province, Unit
+from communes.models import District, Unit
 
 from .models import Role
 
@@ -119,11 +119,6 @@ def district_list(*, user) -> QuerySet[District]:
     """Districts with at least one unit the user may see."""
     visible = unit_list(user=user).exclude(district__isnull=True).values("district_id")
     return District.objects.filter(id__in=visible)
-
-
-def province_list(*, user) -> QuerySet[Province]:
-    """Provinces with at least one unit the user may see."""
-    return Province.objects.filter(id__in=unit_list(user=user).values("province_id"))
 
 
 def get_scoped_or_404(queryset: QuerySet, user, *, unit_path: str = "unit", **lookup):

@@ -286,14 +286,6 @@ def units_in_programmes(unit_ids: set[int] | None, year: int) -> dict[int, list[
     return out
 
 
-def territory_q(programme: Programme, prefix: str = "") -> Q:
-    """Units of the programme's territory (any date), for filters such as report years."""
-    if programme.territory_province_id is None:
-        return Q(pk__in=[])
-    q = Q(**{f"{prefix}province_id": programme.territory_province_id})
-    if programme.territory_district_id:
-        q &= Q(**{f"{prefix}district_id": programme.territory_district_id})
-    return q
 
 
 def window_start(programme: Programme, year: int) -> datetime.date:

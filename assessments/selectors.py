@@ -38,13 +38,6 @@ def current_year() -> int:
     return today().year
 
 
-def programme_unit_kinds() -> set[str]:
-    kinds: set[str] = set()
-    for unit_kinds in Programme.objects.values_list("unit_kinds", flat=True):
-        kinds.update(unit_kinds or [])
-    return kinds
-
-
 def programme_unit_ids(year: int | None = None) -> set[int]:
     """Units some programme reads: every frame unit, and the units holding a frame place in `year`."""
     year = year or current_year()

@@ -322,43 +322,39 @@ def assessment_prefill(request, pk: int):
     return redirect("assessments:assessment_detail", pk=assessment.pk)
 
 
+def _reason_step(request, pk: int, *, capability: str, form_class, service, missing: str, done: str):
+    """A workflow step that needs a written reason (recall, reopen): scoped fetch, role, one service."""
+    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    permissions.require(request.user, capability)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, missing)
+        return redirect("assessments:assessment_detail", pk=assessment.pk)
+    try:
+        service(assessment=assessment, actor=request.user, reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"])
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return redirect("assessments:assessment_detail", pk=assessment.pk)
+
+
 @login_required
 @require_POST
 def assessment_recall(request, pk: int):
     """The officer takes back a submission no reviewer has opened yet, with a reason."""
-    assessment = selectors.assessment_get(user=request.user, pk=pk)
-    permissions.require(request.user, "assessment.edit")
-    form = RecallForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Cần ghi lý do rút lại."))
-        return redirect("assessments:assessment_detail", pk=assessment.pk)
-    try:
-        services.assessment_recall(assessment=assessment, actor=request.user, reason=form.cleaned_data["reason"],
-                                   version=form.cleaned_data["version"])
-    except services.DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Đã rút lại đánh giá về trạng thái Đang soạn; sửa xong hãy gửi lại."))
-    return redirect("assessments:assessment_detail", pk=assessment.pk)
+    return _reason_step(request, pk, capability="assessment.edit", form_class=RecallForm,
+                        service=services.assessment_recall, missing=_("Cần ghi lý do rút lại."),
+                        done=_("Đã rút lại đánh giá về trạng thái Đang soạn; sửa xong hãy gửi lại."))
 
 
 @login_required
 @require_POST
 def assessment_reopen(request, pk: int):
-    assessment = selectors.assessment_get(user=request.user, pk=pk)
-    permissions.require(request.user, "assessment.reopen")
-    form = ReopenForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Cần ghi lý do mở lại."))
-        return redirect("assessments:assessment_detail", pk=assessment.pk)
-    try:
-        services.assessment_reopen(assessment=assessment, actor=request.user, reason=form.cleaned_data["reason"],
-                                   version=form.cleaned_data["version"])
-    except services.DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Đã mở lại đánh giá để thẩm định lại."))
-    return redirect("assessments:assessment_detail", pk=assessment.pk)
+    return _reason_step(request, pk, capability="assessment.reopen", form_class=ReopenForm,
+                        service=services.assessment_reopen, missing=_("Cần ghi lý do mở lại."),
+                        done=_("Đã mở lại đánh giá để thẩm định lại."))
 
 
 @login_required

@@ -107,15 +107,6 @@ class UnitKind(models.TextChoices):
     DAC_KHU = "dac_khu", _("Đặc khu")
 
 
-class UnitQuerySet(InForceQuerySet):
-    def in_force_during(self, year: int):
-        """Units in force at some time during `year`."""
-        return self.filter(
-            (Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(year, 12, 31)))
-            & (Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1)))
-        )
-
-
 class Unit(Lifespan):
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="units", verbose_name=_("tỉnh"))
     # Empty for units created after district-level government was abolished (1/7/2025).
@@ -129,7 +120,7 @@ class Unit(Lifespan):
     latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
     longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
 
-    objects = UnitQuerySet.as_manager()
+    objects = InForceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("đơn vị cấp xã")

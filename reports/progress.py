@@ -236,11 +236,6 @@ class Tally:
     units: list[dict]
 
     @classmethod
-    def load(cls, *, year: int, programme: Programme, figures: str = OFFICIAL,
-             day: datetime.date | None = None) -> Tally:
-        return cls.of(FrameTable.load(programme=programme, year=year, figures=figures, day=day).rows)
-
-    @classmethod
     def of(cls, units: list[dict]) -> Tally:
         grouped: dict[tuple, int] = defaultdict(int)
         names: dict[int | None, str] = {}
