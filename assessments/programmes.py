@@ -233,14 +233,8 @@ def programmes_for_unit(unit: Unit, year: int, *, on: datetime.date | None = Non
     day = on or year_end(year)
     if not unit.in_force_on(day):
         return []
-    out = []
-    for programme in programme_list():
-        # Any kind may hold a place (a ward holding a former commune); frame membership is by kind.
-        if not programme.covers_year(year):
-            continue
-        if unit.id in Frame.load(programme, year, on=day).holder_ids():
-            out.append(programme)
-    return out
+    # Any kind may hold a place (a ward holding a former commune); frame membership is by kind.
+    return units_in_programmes({unit.id}, year, on=day).get(unit.id, [])
 
 
 def programme_for_unit(
@@ -274,18 +268,18 @@ def programme_for_unit(
     )
 
 
-def units_in_programmes(unit_ids: set[int] | None, year: int) -> dict[int, list[Programme]]:
-    """For many units at once (imports, tables): unit id → programmes it is in for `year`."""
+def units_in_programmes(unit_ids: set[int] | None, year: int, *, on: datetime.date | None = None
+                        ) -> dict[int, list[Programme]]:
+    """Unit id → the programmes covering `year` whose frame places it holds (all programmes' frames read
+    together). `unit_ids` None: every holder."""
+    covering = [p for p in programme_list() if p.covers_year(year)]
     out: dict[int, list[Programme]] = {}
-    for programme in programme_list():
-        if not programme.covers_year(year):
-            continue
-        for holder_id in Frame.load(programme, year).holder_ids():
+    frames = Frame.load_many(covering, year, on=on)
+    for programme in covering:
+        for holder_id in frames[programme.id].holder_ids():
             if unit_ids is None or holder_id in unit_ids:
                 out.setdefault(holder_id, []).append(programme)
     return out
-
-
 
 
 def window_start(programme: Programme, year: int) -> datetime.date:

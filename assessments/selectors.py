@@ -42,8 +42,7 @@ def programme_unit_ids(year: int | None = None) -> set[int]:
     """Units some programme reads: every frame unit, and the units holding a frame place in `year`."""
     year = year or current_year()
     ids: set[int] = set()
-    for programme in programmes.programme_list():
-        frame = programmes.Frame.load(programme, year)
+    for frame in programmes.Frame.load_many(programmes.programme_list(), year).values():
         ids |= {u.id for u in frame.units} | frame.holder_ids()
     return ids
 
@@ -192,11 +191,7 @@ def review_programmes(year: int) -> list[Programme]:
 
 def year_unit_ids(year: int) -> set[int]:
     """Units that some programme has assessed in `year`: the holders of its frame places then."""
-    ids: set[int] = set()
-    for programme in programmes.programme_list():
-        if programme.covers_year(year):
-            ids |= programmes.Frame.load(programme, year).holder_ids()
-    return ids
+    return set(programmes.units_in_programmes(None, year))
 
 
 def recognition_list(*, user) -> QuerySet[Recognition]:
