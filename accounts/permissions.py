@@ -79,7 +79,7 @@ def _unit_filter(user, *, write: bool) -> dict | None:
         return None
     if user.role == Role.PROVINCE_VIEWER and user.province_id:
         # A province and its predecessors (Phú Thọ's viewers see Hòa Bình's history), never another.
-        return {"province_id__in": sorted(province_family_ids(user.province_id))}
+        return {"province_id__in": sorted(_family(user, user.province_id))}
     if user.role == Role.DISTRICT_REVIEWER and user.district_id:
         return {"district_id": user.district_id}
     if user.role == Role.DISTRICT_REVIEWER and user.province_id:
@@ -89,7 +89,7 @@ def _unit_filter(user, *, write: bool) -> dict | None:
         if write:
             return {"id": user.unit_id}
         # An officer reads the history of the units their unit came from, never changes it.
-        return {"id__in": sorted({user.unit_id} | predecessor_ids([user.unit_id]))}
+        return {"id__in": sorted(lineage_ids(user, user.unit_id))}
     return {"pk__in": []}
 
 
@@ -149,7 +149,28 @@ def can_see_programme(user, programme) -> bool:
         return False
     if user.role in (Role.ADMIN, Role.NATIONAL_VIEWER):
         return True
-    home = _home_province_id(user)
-    if home is None or programme.territory_province_id is None:
+    if programme.territory_province_id is None:
         return False
-    return programme.territory_province_id in province_family_ids(home)
+    return programme.territory_province_id in _home_family(user)
+
+
+def lineage_ids(user, unit_id: int) -> set[int]:
+    """A unit and every unit that went into it (its history across the reform), once per user object."""
+    cache = user.__dict__.setdefault("_portal_lineages", {})
+    if unit_id not in cache:
+        cache[unit_id] = {unit_id} | predecessor_ids([unit_id])
+    return cache[unit_id]
+
+
+def _family(user, province_id: int) -> set[int]:
+    """A province and its predecessors, read once per user object (one query per request, not per lookup)."""
+    cache = user.__dict__.setdefault("_portal_families", {})
+    if province_id not in cache:
+        cache[province_id] = province_family_ids(province_id)
+    return cache[province_id]
+
+
+def _home_family(user) -> set[int]:
+    """The user's province and its predecessors, read once per request (a page lists every programme)."""
+    home = _home_province_id(user)
+    return set() if home is None else _family(user, home)

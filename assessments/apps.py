@@ -20,9 +20,9 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Đánh giá và công nhận")
 
     def ready(self):
-        from . import figures_cache
+        from .facts import signals
 
-        figures_cache.connect()
+        signals.connect()
 
         from django.db.models import fields
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from communes.lineage import Lineage
+from communes.lineage import Lineage, predecessor_ids
 from communes.models import Unit, in_force_q
 
 from .models import Programme, ProgrammeYear
@@ -270,15 +270,36 @@ def programme_for_unit(
 
 def units_in_programmes(unit_ids: set[int] | None, year: int, *, on: datetime.date | None = None
                         ) -> dict[int, list[Programme]]:
-    """Unit id → the programmes covering `year` whose frame places it holds (all programmes' frames read
-    together). `unit_ids` None: every holder."""
+    """Unit id → the programmes covering `year` whose frame places it holds on `on` (default 31/12/`year`).
+
+    For given units the cost is theirs, not the country's: the frame units that can pass their place to
+    them are the units themselves and their predecessors (§7 lineage), so only those are read and
+    followed. `unit_ids` None: every holder of every programme (the whole country's frames).
+    """
+    day = on or year_end(year)
     covering = [p for p in programme_list() if p.covers_year(year)]
-    out: dict[int, list[Programme]] = {}
-    frames = Frame.load_many(covering, year, on=on)
-    for programme in covering:
-        for holder_id in frames[programme.id].holder_ids():
-            if unit_ids is None or holder_id in unit_ids:
+    if not covering:
+        return {}
+    if unit_ids is None:
+        frames = Frame.load_many(covering, year, on=day)
+        out: dict[int, list[Programme]] = {}
+        for programme in covering:
+            for holder_id in frames[programme.id].holder_ids():
                 out.setdefault(holder_id, []).append(programme)
+        return out
+    ids = set(unit_ids)
+    if not ids:
+        return {}
+    candidates = ids | predecessor_ids(ids)
+    units = list(Unit.objects.filter(id__in=sorted(candidates)).select_related("district", "province")
+                 .only(*UNIT_FIELDS))
+    framed = [(p, u) for p in covering for u in units if in_frame(p, u)]
+    lineage = Lineage.following({u.id: u for _p, u in framed}.values())
+    out = {}
+    for programme, unit in framed:
+        holder = lineage.holder(unit, day)
+        if holder is not None and holder.id in ids and programme not in out.setdefault(holder.id, []):
+            out[holder.id].append(programme)
     return out
 
 

@@ -12,7 +12,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from communes.lineage import predecessor_ids
 from communes.models import Unit
 
 from . import programmes
@@ -38,18 +37,15 @@ def current_year() -> int:
     return today().year
 
 
-def programme_unit_ids(year: int | None = None) -> set[int]:
-    """Units some programme reads: every frame unit, and the units holding a frame place in `year`."""
-    year = year or current_year()
-    ids: set[int] = set()
-    for frame in programmes.Frame.load_many(programmes.programme_list(), year).values():
-        ids |= {u.id for u in frame.units} | frame.holder_ids()
-    return ids
-
-
 def eligible_unit_list(*, user) -> QuerySet[Unit]:
-    """Units in the user's scope that some programme reads (its frame, or today's holders)."""
-    return permissions.unit_list(user=user).filter(id__in=sorted(programme_unit_ids()))
+    """Units in the user's scope that some programme reads: its frame units, and this year's holders.
+
+    Read from the user's scope (and its lineage), never from every programme's frame."""
+    scope = list(permissions.unit_list(user=user).only(*programmes.UNIT_FIELDS))
+    every = programmes.programme_list()
+    frame_ids = {u.id for u in scope for p in every if programmes.in_frame(p, u)}
+    holders = set(programmes.units_in_programmes({u.id for u in scope}, current_year()))
+    return permissions.unit_list(user=user).filter(id__in=sorted(frame_ids | holders))
 
 
 @dataclass
@@ -120,16 +116,16 @@ class ReviewDeadline:
         return Countdown(self.calendar.district_deadline, self.day)
 
 
-def review_deadlines(year: int, *, day: datetime.date | None = None) -> list[ReviewDeadline]:
+def review_deadlines(year: int, *, programmes_: list[Programme], day: datetime.date | None = None
+                     ) -> list[ReviewDeadline]:
     day = day or today()
-    chosen = review_programmes(year)
-    calendars = programmes.calendars_for(chosen, year)
-    return [ReviewDeadline(p, calendars[p.id], day) for p in chosen]
+    calendars = programmes.calendars_for(programmes_, year)
+    return [ReviewDeadline(p, calendars[p.id], day) for p in programmes_]
 
 
 def assessment_list_for_unit(*, user, unit: Unit) -> QuerySet[Assessment]:
     """The unit's assessments and, read-only, those of the units it came from (§7)."""
-    units = [unit.id, *predecessor_ids([unit.id])]
+    units = sorted(permissions.lineage_ids(user, unit.id))
     return permissions.scoped(Assessment.objects.filter(unit_id__in=units), user).select_related(
         "criteria_set__programme", "unit").order_by("-year", "unit__code")
 
@@ -172,26 +168,32 @@ class UnitRow:
     assessment: Assessment | None
 
 
-def unit_status_table(*, user, year: int) -> list[UnitRow]:
+def scope_membership(*, user, year: int) -> dict[int, list[Programme]]:
+    """Unit id → the programmes whose frame places it holds in `year`, for the units of the user's scope."""
+    return programmes.units_in_programmes(set(permissions.unit_list(user=user).values_list("id", flat=True)), year)
+
+
+def programmes_of(membership: dict[int, list[Programme]]) -> list[Programme]:
+    seen: dict[int, Programme] = {}
+    for chosen in membership.values():
+        for p in chosen:
+            seen.setdefault(p.id, p)
+    return sorted(seen.values(), key=lambda p: (not p.is_default, p.code))
+
+
+def unit_status_table(*, user, year: int, membership: dict[int, list[Programme]] | None = None) -> list[UnitRow]:
     """Every unit of the user's scope assessed in `year` by some programme, with its assessment."""
-    units = list(permissions.unit_list(user=user).filter(id__in=sorted(year_unit_ids(year)))
+    if membership is None:
+        membership = scope_membership(user=user, year=year)
+    units = list(permissions.unit_list(user=user).filter(id__in=sorted(membership))
                  .order_by("district__code", "code"))
     assessments = {
         a.unit_id: a
-        for a in permissions.scoped(Assessment.objects.filter(year=year), user).only(
+        for a in permissions.scoped(Assessment.objects.filter(year=year, unit_id__in=sorted(membership)), user).only(
             "id", "unit_id", "status", "self_met_count", "verified_met_count", "submitted_at", "version"
         )
     }
     return [UnitRow(unit, assessments.get(unit.id)) for unit in units]
-
-
-def review_programmes(year: int) -> list[Programme]:
-    return [p for p in programmes.programme_list() if p.covers_year(year)]
-
-
-def year_unit_ids(year: int) -> set[int]:
-    """Units that some programme has assessed in `year`: the holders of its frame places then."""
-    return set(programmes.units_in_programmes(None, year))
 
 
 def recognition_list(*, user) -> QuerySet[Recognition]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from criteria_portal.figures import figures_changed
+from criteria_portal.figures import bulk_map_changes
 
 from .models import District, Province, Unit, UnitKind, UnitSuccession
 
@@ -131,6 +131,11 @@ def _kind(row: dict) -> str:
 
 @transaction.atomic
 def reform_load(*, province_code: int, data: ReformData | None = None) -> ReformResult:
+    with bulk_map_changes():  # thousands of units: the stored figures are told once, at the end
+        return _reform_load(province_code=province_code, data=data)
+
+
+def _reform_load(*, province_code: int, data: ReformData | None = None) -> ReformResult:
     data = data or ReformData.read()
     old = Province.objects.filter(code=province_code).first()
     if old is None:
@@ -148,8 +153,9 @@ def reform_load(*, province_code: int, data: ReformData | None = None) -> Reform
     for member in Province.objects.filter(code__in=group):
         if member.id != new.id:
             _set(member, {"valid_to": LAST_OLD_DAY, "successor": new}, result)
-        if District.objects.filter(province=member).exclude(valid_to=LAST_OLD_DAY).update(valid_to=LAST_OLD_DAY):
-            figures_changed()  # a queryset update sends no signal
+        for district in District.objects.filter(province=member).exclude(valid_to=LAST_OLD_DAY):
+            district.valid_to = LAST_OLD_DAY
+            district.save(update_fields=["valid_to"])  # saved one by one: the stored figures hear of it
         old_by_code = {u.code: u for u in Unit.objects.filter(province=member, valid_from__isnull=True)}
         for key in sorted(data.old_keys(member.code)):
             row = data.legacy[key]

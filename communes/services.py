@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import vietnam_provinces
 from django.db import transaction
 
+from criteria_portal.figures import bulk_map_changes
+
 from .models import District, DistrictKind, Province, Unit, UnitKind
 
 # The dataset marks every ward "xã"; the kind is read from the official name instead.
@@ -60,6 +62,11 @@ def province_codes() -> list[int]:
 
 @transaction.atomic
 def divisions_load(*, province_code: int = 17) -> LoadResult:
+    with bulk_map_changes():  # thousands of units: the stored figures are told once, at the end
+        return _divisions_load(province_code=province_code)
+
+
+def _divisions_load(*, province_code: int = 17) -> LoadResult:
     """Create or update the province, its districts and units, keyed by GSO code (idempotent)."""
     with open(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH, encoding="utf-8") as fh:
         data = {p["code"]: p for p in json.load(fh)}

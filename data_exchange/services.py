@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts import permissions
+from assessments import facts
 from assessments.models import Assessment, CriterionResult, Recognition, Registration, Result, Status, Transition
 from assessments.services import assessment_mark_returned, assessment_record, recognition_record_revocation
-from criteria_portal.figures import figures_changed
 from inventory.services import model_counts_import
 
 from .importing import CREATED, UNCHANGED, UPDATED, ImportPlan, build_plan
@@ -61,7 +61,7 @@ def data_import(*, kind: str, name: str, data: bytes, actor=None) -> ImportPlan:
         with transaction.atomic():
             {"assessments": _apply_assessments, "recognitions": _apply_recognitions,
              "registrations": _apply_registrations, "models": _apply_models}[kind](plan, actor, reason)
-            figures_changed()  # the multi-row inserts send no signals
+            facts.forget()  # the multi-row inserts: drop the stored figures, read again from the records
     except IntegrityError:
         # Someone wrote the same data between the check and the write.
         plan.add_problem(1, "-", _("Dữ liệu vừa được người khác thay đổi; hãy nhập lại tệp."))

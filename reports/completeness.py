@@ -1,24 +1,14 @@
-"""Completeness and timeliness of a programme's yearly assessments, as of a day.
+"""Completeness and timeliness of a programme's yearly assessments, as of a day (DESIGN §2).
 
-The units are the holders of the programme's frame places in year Y (DESIGN §7: the units that
-assess that year). Each is in exactly one state, read from its assessment of Y in the programme
-as the workflow had left it at the end of `as_of` (local time):
+The units are the holders of the programme's frame places in year Y (DESIGN §7: the units that assess
+that year). Each is in exactly one state as of the end of `as_of` — the one definition is
+`assessments.facts.readings` (``not_started``, ``draft``, ``submitted_on_time``, ``submitted_late``,
+``returned``, ``verified_on_time``, ``verified_late``; **reported** = submitted or verified).
 
-* ``not_started`` — no assessment yet; ``draft`` — being entered; ``returned`` — sent back by the
-  reviewer and not submitted again;
-* ``submitted_on_time`` / ``submitted_late`` — waiting for the district, submitted on or before /
-  after the commune deadline (the date of the latest submission counts);
-* ``verified_on_time`` / ``verified_late`` — verified on or before / after the district deadline.
-
-The history is the Transition log (every service writes it with the status change), so a step
-taken after `as_of` is not seen: an assessment submitted on 1/12 is a draft as of 30/11. An
-assessment without any Transition (written outside the services) is read from its dates
-(created, submitted_at, verified_at). Once nothing happened after `as_of`, the row's own status is
-what counts, so "today" always agrees with the reviewer's status table. Deadlines come from
-`assessments.programmes.calendar_for`.
-
-Everything is read with a constant number of queries: the calendar, the frame and its lineage,
-the assessments, their transitions and (for a user's scope) the visible units.
+The stored facts carry each holder's assessment status, the dates of its latest submission and
+verification, and the day of its last workflow step. When nothing happened after `as_of`, the stored
+reading is the reading of that day; only the assessments with a later step are replayed from their
+Transition log (one query for those few). So the page costs the rows it shows, not the country.
 """
 
 from __future__ import annotations
@@ -30,115 +20,43 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from assessments.models import Assessment, Programme, Status, Transition
-from assessments.programmes import Calendar, Frame, calendar_for
+from assessments import facts
+from assessments.facts.readings import (  # noqa: F401 — the states are read from here by pages and commands
+    DRAFT,
+    LATE,
+    MISSING,
+    NOT_STARTED,
+    REPORTED,
+    RETURNED,
+    STATE_LABELS,
+    STATES,
+    SUBMITTED_LATE,
+    SUBMITTED_ON_TIME,
+    VERIFIED,
+    VERIFIED_LATE,
+    VERIFIED_ON_TIME,
+    WAITING,
+    Reading,
+    Step,
+    days_late,
+    default_as_of,
+    read_as_of,
+    state_of,
+    steps_from_dates,
+    year_end,
+)
+from assessments.models import Assessment, FrameFact, Programme, Transition
+from assessments.programmes import Calendar, calendar_for, calendars_for
 from communes.models import Unit
 
-NOT_STARTED = "not_started"
-DRAFT = "draft"
-SUBMITTED_ON_TIME = "submitted_on_time"
-SUBMITTED_LATE = "submitted_late"
-RETURNED = "returned"
-VERIFIED_ON_TIME = "verified_on_time"
-VERIFIED_LATE = "verified_late"
-STATES = (NOT_STARTED, DRAFT, SUBMITTED_ON_TIME, SUBMITTED_LATE, RETURNED, VERIFIED_ON_TIME, VERIFIED_LATE)
-# The commune's report is not (or no longer) with the district.
-MISSING = (NOT_STARTED, DRAFT, RETURNED)
-# With the district, not verified yet.
-WAITING = (SUBMITTED_ON_TIME, SUBMITTED_LATE)
-SUBMITTED = (SUBMITTED_ON_TIME, SUBMITTED_LATE, VERIFIED_ON_TIME, VERIFIED_LATE)
-VERIFIED = (VERIFIED_ON_TIME, VERIFIED_LATE)
-
-STATE_LABELS = {
-    NOT_STARTED: gettext_lazy("Chưa bắt đầu"),
-    DRAFT: gettext_lazy("Đang soạn"),
-    SUBMITTED_ON_TIME: gettext_lazy("Đã gửi đúng hạn"),
-    SUBMITTED_LATE: gettext_lazy("Đã gửi quá hạn"),
-    RETURNED: gettext_lazy("Bị trả lại"),
-    VERIFIED_ON_TIME: gettext_lazy("Đã thẩm định đúng hạn"),
-    VERIFIED_LATE: gettext_lazy("Đã thẩm định quá hạn"),
-}
-
+SUBMITTED = REPORTED  # submitted on time or late, or verified: with the district or done
 SORTS = ("code", "name", "district", "state")
 
 
 def state_label(state: str) -> str:
     return str(STATE_LABELS[state])
-
-
-@dataclass(frozen=True)
-class Step:
-    at: datetime.datetime
-    from_status: str
-    to_status: str
-
-
-@dataclass
-class Reading:
-    """What the history says as of a day: the status then and the dates of the last steps."""
-
-    status: str | None  # None: no assessment yet
-    submitted_on: datetime.date | None
-    verified_on: datetime.date | None
-
-
-def _day(moment: datetime.datetime | None) -> datetime.date | None:
-    if moment is None:
-        return None
-    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
-
-
-def steps_from_dates(row: dict) -> list[Step]:
-    """An assessment written outside the services has no Transition: rebuild its steps from its dates."""
-    steps = [Step(row["created_at"], "", Status.DRAFT)]
-    if row["submitted_at"]:
-        steps.append(Step(row["submitted_at"], Status.DRAFT, Status.SUBMITTED))
-    if row["verified_at"]:
-        steps.append(Step(row["verified_at"], Status.SUBMITTED, Status.VERIFIED))
-    elif row["status"] == Status.RETURNED:
-        steps.append(Step(row["updated_at"], Status.SUBMITTED, Status.RETURNED))
-    return sorted(steps, key=lambda s: s.at)
-
-
-def read_as_of(row: dict, steps: list[Step], as_of: datetime.date) -> Reading:
-    """Replay an assessment's steps up to the end of `as_of`."""
-    status = submitted = verified = None
-    later = False
-    for step in steps:
-        day = _day(step.at)
-        if day > as_of:
-            later = True
-            break
-        status = step.to_status
-        if step.to_status == Status.SUBMITTED and step.from_status != Status.VERIFIED:
-            submitted = day  # a reopening (verified → submitted) is not a submission
-        if step.to_status == Status.VERIFIED:
-            verified = day
-            submitted = submitted or day  # recorded straight as verified (an import, a paper dossier)
-        elif step.from_status == Status.VERIFIED:
-            verified = None
-    if status is not None and not later and status != row["status"]:
-        # Nothing happened after `as_of`: the row's status is the truth of today.
-        status = row["status"]
-        submitted = submitted or _day(row["submitted_at"])
-        verified = _day(row["verified_at"]) if status == Status.VERIFIED else None
-    return Reading(status, submitted, verified)
-
-
-def state_of(reading: Reading, calendar: Calendar) -> str:
-    if reading.status is None:
-        return NOT_STARTED
-    if reading.status == Status.DRAFT:
-        return DRAFT
-    if reading.status == Status.RETURNED:
-        return RETURNED
-    if reading.status == Status.VERIFIED:
-        return VERIFIED_ON_TIME if reading.verified_on <= calendar.district_deadline else VERIFIED_LATE
-    return SUBMITTED_ON_TIME if reading.submitted_on <= calendar.commune_deadline else SUBMITTED_LATE
 
 
 @dataclass(frozen=True)
@@ -179,6 +97,10 @@ class UnitState:
     def missing(self) -> bool:
         return self.state in MISSING
 
+    @property
+    def late(self) -> bool:
+        return self.state in LATE or self.days_late > 0
+
 
 def _counts(units: list[UnitState]) -> dict[str, int]:
     counts = dict.fromkeys(STATES, 0)
@@ -206,6 +128,10 @@ class Completeness:
     def counts(self) -> dict[str, int]:
         return _counts(self.units)
 
+    @property
+    def reported(self) -> int:
+        return sum(1 for u in self.units if u.state in REPORTED)
+
     def groups(self) -> list[tuple[Group, list[UnitState]]]:
         by_group: dict[Group, list[UnitState]] = defaultdict(list)
         for u in self.units:
@@ -213,10 +139,8 @@ class Completeness:
         return sorted(by_group.items(), key=lambda kv: kv[0].sort_key)
 
     def districts(self) -> list[dict]:
-        return [
-            {"code": g.code, "name": g.name, "units_total": len(units), "counts": _counts(units)}
-            for g, units in self.groups()
-        ]
+        return [{"code": g.code, "name": g.name, "units_total": len(units), "counts": _counts(units)}
+                for g, units in self.groups()]
 
     def missing(self, sort: str = "district") -> list[UnitState]:
         return sort_units([u for u in self.units if u.missing], sort)
@@ -227,13 +151,12 @@ class Completeness:
             "year": self.year,
             "as_of": self.as_of.isoformat(),
             "units_total": self.units_total,
+            "reported": self.reported,
             "counts": self.counts(),
             "districts": self.districts(),
-            "units": [
-                {"code": str(u.unit.code), "name": u.unit.name, "state": u.state,
-                 "submitted_at": _iso(u.submitted_on), "verified_at": _iso(u.verified_on)}
-                for u in self.units
-            ],
+            "units": [{"code": str(u.unit.code), "name": u.unit.name, "state": u.state,
+                       "submitted_at": _iso(u.submitted_on), "verified_at": _iso(u.verified_on)}
+                      for u in self.units],
         }
 
 
@@ -261,48 +184,79 @@ def parse_day(text: str) -> datetime.date:
                      % {"value": text[:20]})
 
 
-def completeness_load(
-    *, programme: Programme, year: int, as_of: datetime.date | None = None, scope: QuerySet[Unit] | None = None,
-) -> Completeness:
-    """Every unit assessing `year` in `programme` (those of `scope` only, if given) and its state on `as_of`."""
-    as_of = as_of or timezone.localdate()
-    calendar = calendar_for(programme, year)
-    holders = Frame.load(programme, year).holder_list() if programme.covers_year(year) else []
-    if holders and scope is not None:
-        visible = set(scope.filter(id__in=[h.id for h in holders]).values_list("id", flat=True))
-        holders = [h for h in holders if h.id in visible]
-    if not holders:
-        return Completeness(programme, year, as_of, calendar, [])
-    assessments = Assessment.objects.filter(
-        unit_id__in=[h.id for h in holders], year=year, criteria_set__programme=programme
-    )
-    rows: dict[int, dict] = {}
-    for row in assessments.order_by("unit_id", "id").values(
-        "id", "unit_id", "status", "submitted_at", "verified_at", "created_at", "updated_at"
-    ):
-        rows[row["unit_id"]] = row  # a unit with two sets that year: the latest one
+HOLDER_FIELDS = ("programme_id", "holder_id", "assessment_id", "status", "submitted_on", "verified_on", "last_step_on")
+
+
+def holder_readings(programmes: list[Programme], year: int, as_of: datetime.date
+                    ) -> dict[int, dict[int, tuple[Reading, int | None]]]:
+    """Programme id → holder id → (its reading as of the end of `as_of`, its assessment id), from the stored
+    facts of 31/12/`year` (the programmes covering `year` only); assessments changed after `as_of` are replayed."""
+    covering = [p for p in programmes if p.covers_year(year)]
+    out: dict[int, dict[int, tuple[Reading, int | None]]] = {p.id: {} for p in programmes}
+    if not covering:
+        return out
+    facts.ensure(covering, [year_end(year)])
+    rows = (FrameFact.objects.filter(programme__in=[p.id for p in covering], day=year_end(year), holder__isnull=False)
+            .values(*HOLDER_FIELDS).distinct().order_by())
+    replay = []
+    for r in rows:
+        if r["assessment_id"] is None:
+            out[r["programme_id"]][r["holder_id"]] = (Reading(None, None, None), None)
+        elif r["last_step_on"] is not None and r["last_step_on"] > as_of:
+            replay.append(r)
+        else:
+            reading = Reading(r["status"], r["submitted_on"], r["verified_on"])
+            out[r["programme_id"]][r["holder_id"]] = (reading, r["assessment_id"])
+    if replay:
+        _replay(replay, as_of, out)
+    return out
+
+
+def _replay(rows: list[dict], as_of: datetime.date, out: dict) -> None:
+    ids = [r["assessment_id"] for r in rows]
     steps: dict[int, list[Step]] = defaultdict(list)
-    for t in (
-        Transition.objects.filter(assessment_id__in=assessments.values("id"))
-        .order_by("assessment_id", "at", "pk").values("assessment_id", "from_status", "to_status", "at")
-    ):
+    for t in (Transition.objects.filter(assessment_id__in=ids).order_by("assessment_id", "at", "pk")
+              .values("assessment_id", "from_status", "to_status", "at")):
         steps[t["assessment_id"]].append(Step(t["at"], t["from_status"], t["to_status"]))
+    assessments = {a["id"]: a for a in Assessment.objects.filter(id__in=ids).values(
+        "id", "status", "submitted_at", "verified_at", "created_at", "updated_at")}
+    for r in rows:
+        a = assessments[r["assessment_id"]]
+        reading = read_as_of(a, steps.get(a["id"]) or steps_from_dates(a), as_of)
+        out[r["programme_id"]][r["holder_id"]] = (reading, a["id"] if reading.status else None)
+
+
+def reported_counts(programmes: list[Programme], year: int, as_of: datetime.date) -> dict[int, dict[str, int]]:
+    """Programme id → {"holders", "reported", "verified"} as of `as_of` (the national page), set-based."""
+    readings = holder_readings(programmes, year, as_of)
+    calendars = calendars_for(programmes, year)
+    out = {}
+    for p in programmes:
+        calendar = calendars[p.id]
+        states = [state_of(r, calendar.commune_deadline, calendar.district_deadline)
+                  for r, _id in readings[p.id].values()]
+        out[p.id] = {"holders": len(states), "reported": sum(1 for s in states if s in REPORTED),
+                     "verified": sum(1 for s in states if s in VERIFIED)}
+    return out
+
+
+def completeness_load(*, programme: Programme, year: int, as_of: datetime.date | None = None,
+                      scope: QuerySet[Unit] | None = None) -> Completeness:
+    """Every unit assessing `year` in `programme` (those of `scope` only, if given) and its state on `as_of`
+    (default: today for the current year, the end of the year for a past one)."""
+    as_of = as_of or default_as_of(year)
+    calendar = calendar_for(programme, year)
+    readings = holder_readings([programme], year, as_of)[programme.id]
+    ids = set(readings)
+    if ids and scope is not None:
+        ids = set(scope.filter(id__in=sorted(ids)).values_list("id", flat=True))
+    units = Unit.objects.filter(id__in=sorted(ids)).select_related("district", "province").order_by("code", "id")
     out = []
-    for unit in holders:
-        row = rows.get(unit.id)
-        if row is None:
-            reading = Reading(None, None, None)
-        else:
-            reading = read_as_of(row, steps.get(row["id"]) or steps_from_dates(row), as_of)
-        state = state_of(reading, calendar)
-        if state in MISSING:
-            late = (as_of - calendar.commune_deadline).days
-        elif state in WAITING:
-            late = (as_of - calendar.district_deadline).days
-        else:
-            late = 0
-        out.append(UnitState(unit, group_of(unit), state, reading.submitted_on, reading.verified_on,
-                             row["id"] if row else None, max(0, late)))
+    for unit in units:
+        reading, assessment_id = readings[unit.id]
+        state = state_of(reading, calendar.commune_deadline, calendar.district_deadline)
+        out.append(UnitState(unit, group_of(unit), state, reading.submitted_on, reading.verified_on, assessment_id,
+                             days_late(state, as_of, calendar.commune_deadline, calendar.district_deadline)))
     return Completeness(programme, year, as_of, calendar, out)
 
 
@@ -324,3 +278,4 @@ def completeness_csv(completeness: Completeness) -> bytes:
             u.days_late or "",
         ])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+

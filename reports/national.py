@@ -1,63 +1,66 @@
-"""The national view (issue 13): every province's programmes at a glance, read set-based.
+"""The national view (issue 13): every province's programmes at a glance, read from the stored figures.
 
-All programmes are read together — one query for their frame units, one lineage walk, and per
-evaluation day one query for the decisions held and one for the assessments — so the number of
-queries does not grow with the number of units or provinces.
+Each programme's row is cached under the tokens of the days it reads (and the completeness day), so a
+write forgets only its own programme's row: the page right after a write recomputes one row, not the
+country. Missing rows are computed together — one grouped query per evaluation day and one for the
+holders' completeness — so the number of queries does not grow with the number of provinces.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from assessments.models import Status, Target
-from assessments.programmes import FrameSet, programme_list
-from criteria_portal.figures import cached
+from django.utils import timezone
 
-from .progress import (
-    BAND_KEYS,
-    OFFICIAL,
-    FrameData,
-    FrameTable,
-    Tally,
-    evaluate_targets,
-    evaluation_day,
-    programme_info,
-    registrations_by_programme,
-    year_end,
-)
+from assessments.facts.readings import default_as_of, year_end
+from assessments.models import Target
+from assessments.programmes import programme_list
+from criteria_portal.figures import get_many, key, put
 
-REPORTED = (Status.SUBMITTED, Status.RETURNED, Status.VERIFIED)
+from .completeness import reported_counts
+from .frame import BAND_KEYS, OFFICIAL, Tally, tokens
+from .progress import programme_info
+from .targets import evaluate_targets, target_days
+
 SORTS = ("province", "programme", "units", "recognized", "targets_met", "completeness")
 
 
-def national_report(*, year: int) -> dict:
-    """Cached until the next write that can change a figure (criteria_portal.figures)."""
-    return cached("national", (year,), lambda: _national_report(year))
-
-
-def _national_report(year: int) -> dict:
+def national_report(*, year: int, as_of=None) -> dict:
+    """Every programme's row for `year`; "reported" as of `as_of` (default: today for the current year,
+    the end of the year for a past one) — the completeness page's definition."""
+    as_of = as_of or default_as_of(year, timezone.localdate())
     programmes = programme_list()
     targets: dict[int, list[Target]] = defaultdict(list)
     for t in Target.objects.filter(programme__in=programmes).order_by("deadline", "sort_order", "key"):
         targets[t.programme_id].append(t)
-    days = {year_end(year)} | {evaluation_day(t.deadline, year) for ts in targets.values() for t in ts}
-    frame_set = FrameSet.load(programmes)  # the frames' units and lineage, once for every day
-    data = {day: FrameData.load_many(programmes, day.year, day, frames=frame_set.frames(day.year, on=day))
-            for day in sorted(days)}
-    registrations = registrations_by_programme(programmes)
-    rows = []
+    days = {p.id: target_days(targets[p.id], year) for p in programmes}
+    read = tokens(programmes, set().union(*days.values()) if days else set())
+    keys = {p.id: key("national-row", (p.pk, year, as_of.isoformat()),
+                      {d: read[(p.id, d)] for d in days[p.id]}) for p in programmes}
+    found = get_many(list(keys.values()))
+    rows = {p.id: found[keys[p.id]] for p in programmes if keys[p.id] in found}
+    missing = [p for p in programmes if p.id not in rows]
+    if missing:
+        for p, row in zip(missing, _rows(missing, targets, year, as_of), strict=True):
+            rows[p.id] = row
+            put(keys[p.id], row)
+    ordered = [rows[p.id] for p in programmes]
+    return {"year": year, "figures": OFFICIAL, "as_of": year_end(year).isoformat(),
+            "completeness_as_of": as_of.isoformat(), "programmes": ordered, "totals": _totals(ordered)}
+
+
+def _rows(programmes: list, targets: dict, year: int, as_of) -> list[dict]:
+    days = sorted(set().union(*(target_days(targets[p.id], year) for p in programmes)))
+    tallies = {day: Tally.load_many(programmes, day, OFFICIAL) for day in days}
+    completeness = reported_counts(programmes, year, as_of)
+    out = []
     for p in programmes:
-        current = data[year_end(year)][p.id]
-        tallies = {day: Tally.of(FrameTable.of(by_programme[p.id], OFFICIAL).rows) for day, by_programme in data.items()}
-        official = tallies[year_end(year)]
-        evaluated = evaluate_targets(targets[p.id], year=year, programme=p, figures=OFFICIAL, tallies=tallies,
-                                     registrations=registrations[p.id])
-        holders = current.frame.holder_ids()
-        statuses = {uid: a.get("status") for uid, a in current.assessments.items()}
-        reported = sum(1 for uid in holders if statuses.get(uid) in REPORTED)
-        verified = sum(1 for uid in holders if statuses.get(uid) == Status.VERIFIED)
+        mine = {day: by_programme[p.id] for day, by_programme in tallies.items()}
+        official = mine[year_end(year)]
+        evaluated = evaluate_targets(targets[p.id], year=year, programme=p, figures=OFFICIAL, tallies=mine)
+        done = completeness[p.id]
         info = programme_info(p)
-        rows.append({
+        out.append({
             "programme": info,
             "province": info["territory"]["province"],
             "province_name": info["territory"]["province_name"],
@@ -65,12 +68,16 @@ def _national_report(year: int) -> dict:
             "bands": official.bands(),
             "targets_met": sum(1 for t in evaluated if t["met"]),
             "targets_total": len(evaluated),
-            "holders": len(holders),
-            "reported": reported,
-            "verified": verified,
-            "completeness": round(100 * reported / len(holders)) if holders else 0,
+            "holders": done["holders"],
+            "reported": done["reported"],
+            "verified": done["verified"],
+            "completeness": round(100 * done["reported"] / done["holders"]) if done["holders"] else 0,
         })
-    totals = {
+    return out
+
+
+def _totals(rows: list[dict]) -> dict:
+    return {
         "units_total": sum(r["units_total"] for r in rows),
         "bands": {k: sum(r["bands"][k] for r in rows) for k in BAND_KEYS},
         "targets_met": sum(r["targets_met"] for r in rows),
@@ -79,14 +86,12 @@ def _national_report(year: int) -> dict:
         "reported": sum(r["reported"] for r in rows),
         "verified": sum(r["verified"] for r in rows),
     }
-    return {"year": year, "figures": OFFICIAL, "as_of": year_end(year).isoformat(), "programmes": rows,
-            "totals": totals}
 
 
 def sorted_rows(rows: list[dict], sort: str) -> list[dict]:
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        key, sort = "province", "province"
+    key_name = sort.lstrip("-")
+    if key_name not in SORTS:
+        key_name, sort = "province", "province"
     reverse = sort.startswith("-")
     getters = {
         "province": lambda r: (r["province_name"], r["programme"]["code"]),
@@ -96,4 +101,4 @@ def sorted_rows(rows: list[dict], sort: str) -> list[dict]:
         "targets_met": lambda r: (r["targets_met"], -r["targets_total"]),
         "completeness": lambda r: r["completeness"],
     }
-    return sorted(rows, key=getters[key], reverse=reverse)
+    return sorted(rows, key=getters[key_name], reverse=reverse)

@@ -3,35 +3,46 @@
 Years run from the programme's first year (2022 for 12/NQ-TU) to the selected year. A year with no data
 (no holder assessed under the chosen figures and no recognition held) is a gap — null, never zero — so a
 chart does not draw a fall to 0. Targets are read exactly as on the progress page (`evaluate_targets`,
-as of min(31/12/Y, deadline)). One FrameTable per year (years are few) plus the targets' own reads.
+as of min(31/12/Y, deadline)). One grouped query per year on the stored figures; the whole is cached
+under the tokens of the days it read.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from assessments.models import Band, Programme, Target, TargetKind
+from assessments.facts.readings import year_end
+from assessments.models import Band, Programme, TargetKind
+from criteria_portal.figures import cached
 
-from .progress import BAND_KEYS, OFFICIAL, FrameTable, Tally, evaluate_targets, year_end
+from .frame import BAND_KEYS, OFFICIAL, Tally, tokens
+from .targets import evaluate_targets, target_days, targets_of
 
 FIRST_YEAR = 2022
 
 
-def _has_data(rows: list[dict]) -> bool:
-    return any(r["met"] is not None or r["held_level"] for r in rows)
+def _has_data(tally: Tally) -> bool:
+    return any(r["held_level"] or r["band"] != Band.NOT_ASSESSED for r in tally.rows)
+
+
+def trend_years(programme: Programme, year: int) -> list[int]:
+    first = min(max(programme.first_year or FIRST_YEAR, FIRST_YEAR), year)
+    return list(range(first, year + 1))
 
 
 def trends(*, programme: Programme, year: int, figures: str = OFFICIAL) -> dict:
-    first = min(max(programme.first_year or FIRST_YEAR, FIRST_YEAR), year)
-    years = list(range(first, year + 1))
-    tallies: dict = {}
-    present: dict[int, bool] = {}
-    for y in years:
-        table = FrameTable.load(programme=programme, year=y, figures=figures)
-        tallies[year_end(y)] = Tally.of(table.rows)
-        present[y] = _has_data(table.rows)
+    targets = targets_of(programme)
+    years = trend_years(programme, year)
+    days = set().union(*(target_days(targets, y) for y in years)) if years else set()
+    read = tokens([programme], days)
+    return cached("trends", (programme.pk, year, figures), read,
+                  lambda: _trends(programme, year, figures, targets, years, days))
+
+
+def _trends(programme: Programme, year: int, figures: str, targets: list, years: list[int], days: set) -> dict:
+    tallies = {day: Tally.load_many([programme], day, figures)[programme.id] for day in sorted(days)}
+    present = {y: _has_data(tallies[year_end(y)]) for y in years}
     bands = {k: [tallies[year_end(y)].bands()[k] if present[y] else None for y in years] for k in BAND_KEYS}
-    targets = list(Target.objects.filter(programme=programme).order_by("deadline", "sort_order", "key"))
     per_year = {y: evaluate_targets(targets, year=y, programme=programme, figures=figures, tallies=tallies)
                 for y in years}
     out_targets = []
@@ -42,6 +53,9 @@ def trends(*, programme: Programme, year: int, figures: str = OFFICIAL) -> dict:
             "text": t.text,
             "deadline": t.deadline.isoformat(),
             "kind": t.kind,
+            # The target's own number (20, 30, 50, 31); the cumulative one of a tier beside it.
+            "number": rows[-1]["target"] if rows else t.number,
+            "tier": rows[-1]["tier"] if rows else False,
             "target": rows[-1]["cumulative_target"] if rows else t.number,
             "actual": [r["cumulative_actual"] if present[y] else None for y, r in zip(years, rows, strict=True)],
             "met": [r["met"] if present[y] else None for y, r in zip(years, rows, strict=True)],

@@ -6,6 +6,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import Role, User
+from assessments import facts
 from assessments.models import CriteriaSet, Criterion, Level, Programme, Recognition, Registration, Target
 from communes.models import District, DistrictKind, Province, Unit, UnitKind
 
@@ -122,6 +123,8 @@ class CriteriaSetFactory(DjangoModelFactory):
 
 
 class RegistrationFactory(DjangoModelFactory):
+    """Writes the row directly and tells the stored figures, as `services.registration_create` does."""
+
     class Meta:
         model = Registration
 
@@ -129,9 +132,16 @@ class RegistrationFactory(DjangoModelFactory):
     unit = factory.SubFactory(UnitFactory)
     year = 2022
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        registration = super()._create(model_class, *args, **kwargs)
+        facts.registration_changed(registration)
+        return registration
+
 
 class RecognitionFactory(DjangoModelFactory):
-    """Writes the row directly (no rule checks): for report fixtures only."""
+    """Writes the row directly (no rule checks): for report fixtures only. Tells the stored figures, as
+    `services.recognition_create` does."""
 
     class Meta:
         model = Recognition
@@ -143,6 +153,12 @@ class RecognitionFactory(DjangoModelFactory):
     decision_date = factory.Faker("date_between_dates", date_start=datetime.date(2022, 1, 1),
                                   date_end=datetime.date(2025, 12, 31))
     issued_by = "UBND huyện"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        recognition = super()._create(model_class, *args, **kwargs)
+        facts.recognition_changed(recognition)
+        return recognition
 
 
 class TargetFactory(DjangoModelFactory):

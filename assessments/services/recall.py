@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 
+from .. import facts
 from ..models import Assessment, Status
 from .common import DomainError, lock, move, save
 
@@ -54,4 +55,5 @@ def assessment_recall(*, assessment: Assessment, actor, reason: str, version: in
     move(assessment, to=Status.DRAFT, actor=actor, reason=reason)
     assessment.submitted_at = None
     save(assessment, actor=actor, reason=reason)
+    facts.assessment_changed(assessment)
     return assessment

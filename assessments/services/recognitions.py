@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from communes.models import Unit
 
-from .. import programmes
+from .. import facts, programmes
 from ..models import Assessment, Level, Programme, Recognition, Status
 from .common import (
     DomainError,
@@ -135,6 +135,7 @@ def recognition_create(
             recognition.save()
     except IntegrityError:
         raise DomainError(duplicate) from None
+    facts.recognition_changed(recognition)
     return recognition
 
 
@@ -157,4 +158,5 @@ def recognition_revoke(*, recognition: Recognition, actor, revoked_on: datetime.
     recognition._history_user = actor
     recognition._change_reason = reason
     recognition.save()
+    facts.recognition_changed(recognition)
     return recognition

@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history
 
 from communes.models import Unit
 
-from .. import programmes
+from .. import facts, programmes
 from ..models import Assessment, CriteriaSet, CriterionResult, Programme, Recognition, Result, Status
 from .common import DomainError, check_year, criteria_set_for, move, programme_error, refresh_met_counts, save
 
@@ -100,6 +100,7 @@ def assessment_record(
         assessment.verified_by = actor
     refresh_met_counts(assessment)
     save(assessment, actor=actor, reason=reason)
+    facts.assessment_changed(assessment)
     if returned and stage == "self":
         assessment_mark_returned(assessment=assessment, actor=actor, reason=reason)
     return assessment
@@ -114,6 +115,7 @@ def assessment_mark_returned(*, assessment: Assessment, actor, reason: str) -> A
     move(assessment, to=Status.RETURNED, actor=actor, reason=reason)
     assessment.return_reason = reason
     save(assessment, actor=actor, reason=reason)
+    facts.assessment_changed(assessment)
     return assessment
 
 
@@ -129,4 +131,5 @@ def recognition_record_revocation(*, recognition: Recognition, revoked_on, actor
     recognition._history_user = actor
     recognition._change_reason = reason
     recognition.save()
+    facts.recognition_changed(recognition)
     return recognition

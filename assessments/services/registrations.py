@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from communes.models import Unit
 
-from .. import programmes
+from .. import facts, programmes
 from ..models import Registration
 from .common import DomainError, check_year, programme_error, require_unit_write
 
@@ -33,6 +33,7 @@ def registration_create(
         created = False
     if not created:
         raise DomainError(_("%(unit)s đã đăng ký xây dựng điểm năm %(year)s.") % {"unit": unit, "year": year})
+    facts.registration_changed(registration)
     return registration
 
 
@@ -42,3 +43,4 @@ def registration_delete(*, registration: Registration, actor) -> None:
     require_unit_write(actor, registration.unit)
     registration._history_user = actor
     registration.delete()
+    facts.registration_changed(registration)

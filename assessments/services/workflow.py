@@ -13,7 +13,7 @@ from accounts import permissions
 from communes.models import Unit
 from notifications import services as notifications
 
-from .. import programmes
+from .. import facts, programmes
 from ..models import Assessment, CriteriaSet, CriterionResult, Result, Status, Transition
 from .common import (
     DomainError,
@@ -74,6 +74,7 @@ def _assessment_create(*, unit: Unit, year: int, criteria_set: CriteriaSet, acto
         CriterionResult, default_user=actor,
     )
     Transition.objects.create(assessment=assessment, from_status="", to_status=Status.DRAFT, actor=actor)
+    facts.assessment_changed(assessment)  # completeness: not started → draft
     return assessment
 
 
@@ -107,6 +108,9 @@ def assessment_save_self(
             result.save()
     refresh_met_counts(assessment)
     save(assessment, actor=actor)
+    if assessment.status == Status.RETURNED:
+        # Preliminary figures read a returned assessment's answers; a draft's autosave changes no figure.
+        facts.assessment_changed(assessment, force=True)
     return assessment
 
 
@@ -128,6 +132,7 @@ def assessment_submit(*, assessment: Assessment, actor, version: int | None = No
     assessment.submitted_at = timezone.now()
     refresh_met_counts(assessment)
     save(assessment, actor=actor, reason=_("Gửi lên cấp trên"))
+    facts.assessment_changed(assessment)
     return assessment
 
 
@@ -167,6 +172,7 @@ def assessment_return(*, assessment: Assessment, actor, reason: str, version: in
     move(assessment, to=Status.RETURNED, actor=actor, reason=reason)
     assessment.return_reason = reason
     save(assessment, actor=actor, reason=reason)
+    facts.assessment_changed(assessment)
     notifications.notify_assessment_returned(assessment=assessment, actor=actor)
     return assessment
 
@@ -188,6 +194,7 @@ def assessment_verify(*, assessment: Assessment, actor, version: int | None = No
     assessment.return_reason = ""
     refresh_met_counts(assessment)
     save(assessment, actor=actor, reason=_("Xác nhận thẩm định"))
+    facts.assessment_changed(assessment)
     notifications.notify_assessment_verified(assessment=assessment, actor=actor)
     return assessment
 
@@ -207,4 +214,5 @@ def assessment_reopen(*, assessment: Assessment, actor, reason: str, version: in
     assessment.verified_by = None
     refresh_met_counts(assessment)
     save(assessment, actor=actor, reason=reason)
+    facts.assessment_changed(assessment)
     return assessment

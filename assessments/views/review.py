@@ -38,7 +38,8 @@ def _year_from(request) -> int:
 def reviewer_inbox(request):
     permissions.require(request.user, "assessment.review")
     year = _year_from(request)
-    rows = selectors.unit_status_table(user=request.user, year=year)
+    membership = selectors.scope_membership(user=request.user, year=year)
+    rows = selectors.unit_status_table(user=request.user, year=year, membership=membership)
     counts = {status: 0 for status in Status.values}
     for row in rows:
         if row.assessment:
@@ -50,7 +51,7 @@ def reviewer_inbox(request):
         "years": list(reversed(services.year_range())),
         "counts": [(Status(s).label, s, n) for s, n in counts.items()],
         "not_started": sum(1 for row in rows if row.assessment is None),
-        "deadlines": selectors.review_deadlines(year),
+        "deadlines": selectors.review_deadlines(year, programmes_=selectors.programmes_of(membership)),
         # A past deadline is worth a warning only while something of that year still waits.
         "waiting": counts[Status.SUBMITTED],
         "Status": Status,

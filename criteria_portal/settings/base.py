@@ -174,13 +174,15 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
-# Computed reports are cached (issue 13); every write that can change a figure invalidates them
-# (criteria_portal/figures.py). Redis in production (REDIS_URL, e.g. redis://127.0.0.1:6379/0), a local
+# Computed reports are cached under the tokens of the stored figures they read (criteria_portal/figures.py,
+# assessments/facts): a write forgets only the entries of its programme and year. Redis in production (REDIS_URL, e.g. redis://127.0.0.1:6379/0), a local
 # in-process cache otherwise, so `make run` needs nothing more.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Short timeouts: an unreachable cache is skipped (criteria_portal/figures.py), never waited for.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal")}}
+                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
 

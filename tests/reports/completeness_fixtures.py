@@ -9,7 +9,7 @@ import datetime
 
 from django.utils import timezone
 
-from assessments import services
+from assessments import facts, services
 from assessments.models import Assessment, Result, Transition
 from communes.models import UnitSuccession
 from tests import factories
@@ -63,6 +63,7 @@ def walk(unit, *path, year=Y, officer=None, reviewer=None):
         created_at=moments[0], submitted_at=submitted[-1] if submitted else None,
         verified_at=verified[-1] if verified else None,
     )
+    facts.assessment_changed(assessment)  # the history was rewritten: the stored figures read it again
     return assessment
 
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from assessments import facts
 from assessments.loaders import PROGRAMMES_DIR, targets_load
 from assessments.models import Assessment, Level, Status
 from communes.models import UnitKind
@@ -57,8 +58,10 @@ def scenario(criteria_set):
     record(unit("uSub", A), Y, 14, stage="self")
     returned = record(unit("uRet", A), Y, 9, stage="self")
     Assessment.objects.filter(pk=returned.pk).update(status=Status.RETURNED)
+    facts.assessment_changed(returned)
     draft = record(unit("uDraft", A), Y, 12, stage="self")
     Assessment.objects.filter(pk=draft.pk).update(status=Status.DRAFT)
+    facts.assessment_changed(draft)
     unit("uNone", A)
     ward = unit("ward", A, kind=UnitKind.PHUONG)
     rec(ward, Level.COMMUNE, D(2023, 1, 1))

@@ -17,6 +17,7 @@ from assessments import services
 from assessments.models import Level, Status, Target
 from communes.models import UnitSuccession
 from data_exchange.services import data_import
+from reports.national import national_report
 from reports.progress import build_report, progress_report
 from tests import factories
 from tests.conftest import record
@@ -76,16 +77,110 @@ def _figures():
     return official["bands"], preliminary["bands_preliminary"], targets, official["units_total"], models
 
 
-def test_a_report_is_computed_once_until_something_changes(backend, world):
-    _figures()
+@pytest.fixture
+def computed(monkeypatch):
+    """Counts the reports actually computed (not served from the cache), by (programme id, year)."""
+    from reports import national, progress
+
+    calls = {"progress": [], "national": []}
+    build, rows = progress._build_report, national._rows
+
+    def counting_build(year, programme, figures, targets):
+        calls["progress"].append((programme.id, year, figures))
+        return build(year, programme, figures, targets)
+
+    def counting_rows(programmes, targets, year, as_of):
+        calls["national"].extend((p.id, year) for p in programmes)
+        return rows(programmes, targets, year, as_of)
+
+    monkeypatch.setattr(progress, "_build_report", counting_build)
+    monkeypatch.setattr(national, "_rows", counting_rows)
+    return calls
+
+
+def test_a_report_is_computed_once_until_something_changes(backend, world, computed):
+    first = _figures()
+    assert len(computed["progress"]) == 2  # official and preliminary
     with CaptureQueriesContext(connection) as ctx:
         again = _figures()
-    assert len(ctx.captured_queries) <= 2  # the programme lookups only; the figures come from the cache
-    record(world["units"][1], 2024, 9)  # a write elsewhere in the data
-    assert _figures() == again  # same numbers for 2025, but recomputed:
-    with CaptureQueriesContext(connection) as ctx:
-        progress_report(year=2025)
-    assert len(ctx.captured_queries) <= 1
+    assert again == first and len(computed["progress"]) == 2  # served from the cache
+    # Per report: the programme, its targets and the tokens of the days it reads — no figure is computed.
+    assert len(ctx.captured_queries) <= 6
+    record(world["units"][1], 2024, 9)  # a write in a year the 2025 report does not read
+    assert _figures() == again and len(computed["progress"]) == 2
+    _verify(world)  # a write of 2025: both 2025 reports are computed again
+    assert _figures() != again and len(computed["progress"]) == 4
+
+
+def test_a_draft_autosave_leaves_every_cache_entry_valid(backend, world, computed):
+    from assessments.models import FactDay
+
+    _figures()
+    national_report(year=2025)
+    tokens = dict(FactDay.objects.values_list("id", "token"))
+    draft, officer = world["draft"], world["officer"]
+    for n, result in enumerate(draft.results.all()[:5]):
+        draft.refresh_from_db()
+        services.assessment_save_criterion(assessment=draft, actor=officer, version=draft.version,
+                                           criterion_id=result.criterion_id, self_result="met", note=f"ghi chú {n}")
+    assert dict(FactDay.objects.values_list("id", "token")) == tokens
+    _figures()
+    national_report(year=2025)
+    assert len(computed["progress"]) == 2 and len(computed["national"]) == 1
+
+
+def test_a_verify_forgets_exactly_its_programme_year_and_the_national_year(backend, world, computed):
+    other, _set, other_units = _other_programme()
+    record(other_units[0], 2025, 11, stage="self")
+    reads = [(None, 2025), (None, 2024), (other.code, 2025)]
+    for code, year in reads:
+        progress_report(year=year, programme=code)
+    national_report(year=2025)
+    national_report(year=2024)
+    computed["progress"].clear(), computed["national"].clear()
+    _verify(world)  # an assessment of 2025 in the default programme
+    for code, year in reads:
+        progress_report(year=year, programme=code)
+    national_report(year=2025)
+    national_report(year=2024)
+    default = world["submitted"].criteria_set.programme_id
+    assert computed["progress"] == [(default, 2025, "official")]
+    assert computed["national"] == [(default, 2025)]
+
+
+def _other_programme():
+    province = factories.ProvinceFactory(code=25, name="Tỉnh Thử Hai")
+    programme = factories.ProgrammeFactory(code="p25", territory_province=province)
+    criteria_set = factories.CriteriaSetFactory(programme=programme)
+    district = factories.DistrictFactory(province=province)
+    return programme, criteria_set, [factories.UnitFactory(district=district) for _ in range(2)]
+
+
+def test_an_unreachable_cache_never_stops_a_write_or_a_page(client, world):
+    """Redis down: every write succeeds and every page answers, computed without the cache."""
+    from criteria_portal import figures
+
+    down = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                        "LOCATION": "redis://127.0.0.1:1/0",
+                        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
+    with override_settings(CACHES=down):
+        figures.reset()
+        try:
+            client.force_login(world["reviewer"])
+            submitted = world["submitted"]
+            response = client.post(f"/assessments/{submitted.pk}/review/", {
+                "version": submitted.version, "action": "verify",
+                **{f"c{r.criterion_id}_verified": "met" for r in submitted.results.all()}})
+            assert response.status_code in (200, 302)
+            submitted.refresh_from_db()
+            assert submitted.status == Status.VERIFIED
+            client.force_login(world["admin"])
+            for url in ("/reports/?year=2025", "/reports/national/?year=2025", "/reports/completeness/?year=2025",
+                        "/reports/trends/?year=2025", "/reports/progress.json?year=2025"):
+                assert client.get(url).status_code == 200, url
+            assert progress_report(year=2025)["bands"]["13+"] == 2
+        finally:
+            figures.reset()
 
 
 def _submit(w):

@@ -6,9 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from assessments.models import Level
+from reports.completeness import completeness_load
 from reports.national import national_report
 from reports.progress import progress_report
 from tests import factories
@@ -46,7 +48,9 @@ def country():
 
 
 def test_national_figures_are_the_sum_of_the_provinces(country):
-    report = national_report(year=2025)
+    # The fixture's records were made today: read completeness as of today (a past year's default is its
+    # last day, when none of them existed yet — see the next test).
+    report = national_report(year=2025, as_of=timezone.localdate())
     rows = {r["programme"]["code"]: r for r in report["programmes"]}
     assert set(rows) == {"p17", "p25"}
     for code in rows:
@@ -64,6 +68,17 @@ def test_national_figures_are_the_sum_of_the_provinces(country):
     assert (rows["p25"]["reported"], rows["p25"]["verified"], rows["p25"]["holders"]) == (2, 1, 3)
     assert report["totals"]["units_total"] == 8
     assert report["totals"]["bands"]["recognized"] == 1
+
+
+def test_a_past_year_is_read_as_of_its_last_day(country):
+    """DESIGN §2: "as of" defaults to the end of the year for past years — records made later are not seen,
+    exactly as on the completeness page."""
+    report = national_report(year=2025)
+    assert report["completeness_as_of"] == "2025-12-31"
+    assert report["totals"]["reported"] == 0
+    programme, _units = country["a"]
+    page = completeness_load(programme=programme, year=2025)
+    assert page.as_of == D(2025, 12, 31) and page.reported == 0
 
 
 def test_only_national_viewers_and_administrators_reach_it(client, country):
