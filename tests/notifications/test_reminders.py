@@ -175,10 +175,16 @@ def test_an_address_the_mail_server_refuses_does_not_fail_the_run(world, monkeyp
 
 def exit_status(*args) -> int:
     """Run the command as cron does (manage.py's argument parsing and exit status), in this process."""
+    from django.core.management import base
+
+    # run_from_argv closes every database connection when done; the test's own is needed afterwards.
+    close_all, base.connections.close_all = base.connections.close_all, lambda: None
     try:
         execute_from_command_line(["manage.py", "send_reminders", *args])
     except SystemExit as exc:
         return exc.code
+    finally:
+        base.connections.close_all = close_all
     return 0
 
 
