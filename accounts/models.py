@@ -34,6 +34,9 @@ class User(AbstractUser):
         _("nhận e-mail nhắc hạn"), default=True,
         help_text=_("Nhắc trước hạn nộp, hạn thẩm định và khi đã quá hạn."),
     )
+    # A new address the user asked for, waiting for the link sent to it: reminders keep going to
+    # `email` until it is confirmed (accounts.services.user_confirm_email).
+    pending_email = models.EmailField(_("địa chỉ e-mail chờ xác nhận"), blank=True, default="")
 
     class Meta:
         verbose_name = _("người dùng")
@@ -71,3 +74,29 @@ class User(AbstractUser):
         if self.role == Role.NATIONAL_VIEWER:
             return str(_("Toàn quốc"))
         return str(_("Toàn hệ thống"))
+
+
+class TwoFactorEvent(models.Model):
+    """The audit of two-factor sign-in: who enrolled, regenerated recovery codes, turned it off, or had it
+    reset by an administrator (actor), and when. Read-only in the admin."""
+
+    class Kind(models.TextChoices):
+        ENROLLED = "enrolled", _("Bật xác thực hai lớp")
+        RECOVERY_CODES = "recovery_codes", _("Tạo lại mã dự phòng")
+        DISABLED = "disabled", _("Tự tắt xác thực hai lớp")
+        RESET = "reset", _("Quản trị viên đặt lại xác thực hai lớp")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="two_factor_events",
+                             verbose_name=_("người dùng"))
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                              verbose_name=_("người thực hiện"))
+    kind = models.CharField(_("sự kiện"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("nhật ký xác thực hai lớp")
+        verbose_name_plural = _("nhật ký xác thực hai lớp")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()}"

@@ -3,9 +3,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
+from . import services, two_factor
 from .forms import AccountForm
 from .models import Role
 
@@ -30,15 +30,55 @@ def home(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request):
-    """Tài khoản của tôi: the user's e-mail address and reminders on/off."""
+    """Tài khoản của tôi: the e-mail address (a new one confirmed by a link), reminders on/off, and the state of
+    two-factor sign-in. Each part of the page is a template of its own (templates/accounts/_account_*.html)."""
     user = request.user
+    status = 200
     if request.method == "POST":
-        form = AccountForm(request.POST, instance=user)
+        form = AccountForm(request.POST)
         if form.is_valid():
-            services.user_update_account(user=user, email=form.cleaned_data["email"],
-                                         reminders_enabled=form.cleaned_data["reminders_enabled"])
-            messages.success(request, _("Đã lưu thông tin tài khoản."))
-            return redirect("accounts:account")
-        user.refresh_from_db()  # the form changed the instance while validating
-        return render(request, "accounts/account.html", {"form": form}, status=400)
-    return render(request, "accounts/account.html", {"form": AccountForm(instance=user)})
+            try:
+                update = services.user_update_account(user=user, email=form.cleaned_data["email"],
+                                                      reminders_enabled=form.cleaned_data["reminders_enabled"])
+            except services.EmailChangeError as error:
+                user.refresh_from_db()
+                form.add_error("email", str(error))
+            else:
+                messages.success(request, _("Đã lưu thông tin tài khoản."))
+                if update.confirmation_sent_to:
+                    messages.info(request, _(
+                        "Đã gửi thư xác nhận đến %(new)s. Hãy mở liên kết trong thư; đến khi đó thư nhắc hạn vẫn gửi "
+                        "đến %(old)s.") % {"new": update.confirmation_sent_to, "old": user.email or _("(chưa có)")})
+                return redirect("accounts:account")
+        status = 400
+    else:
+        form = AccountForm(initial={"email": user.email, "reminders_enabled": user.reminders_enabled})
+    return render(request, "accounts/account.html", {
+        "form": form,
+        "two_factor": {"enrolled": two_factor.is_enrolled(user), "required": two_factor.is_required(user),
+                       "codes_left": two_factor.recovery_codes_left(user)},
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_confirm(request, token: str):
+    """The link in the confirmation e-mail. Opening it (GET) changes nothing — a mail scanner may open it —
+    the button does."""
+    try:
+        email = services.email_confirmation_read(user=request.user, token=token)
+    except services.EmailChangeError as error:
+        return render(request, "accounts/email_confirm.html", {"error": str(error)}, status=400)
+    if request.method == "POST":
+        services.user_confirm_email(user=request.user, token=token)
+        messages.success(request, _("Đã xác nhận: thư nhắc hạn từ nay gửi đến %(email)s.") % {"email": email})
+        return redirect("accounts:account")
+    return render(request, "accounts/email_confirm.html", {"email": email})
+
+
+@login_required
+@require_POST
+def email_change_cancel(request):
+    services.user_cancel_email_change(user=request.user)
+    messages.success(request, _("Đã hủy đổi địa chỉ e-mail."))
+    return redirect("accounts:account")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/prefill/", views.assessment_prefill, name="assessment_prefill"),
     path("<int:pk>/recall/", views.assessment_recall, name="assessment_recall"),
     path("<int:pk>/review/", views.assessment_review, name="assessment_review"),
+    path("<int:pk>/review/start/", views.assessment_review_start, name="assessment_review_start"),
     path("<int:pk>/reopen/", views.assessment_reopen, name="assessment_reopen"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),

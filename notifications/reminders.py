@@ -18,12 +18,14 @@ A user gets at most one message per rule and day, listing everything the rule fo
 row is claimed in the same transaction that sends, so a second run, even a concurrent one,
 sends nothing twice; a failed send leaves no row and is retried by the next run. Users who
 turned reminders off get nothing; users without an e-mail address get the notice in the portal
-only and are reported as not reachable. Every reminder sent is also a notification in the portal.
+only and are reported as not reachable — so are users whose address the mailer cannot use or the mail
+server refuses, without failing the run. Every reminder sent is also a notification in the portal.
 """
 
 from __future__ import annotations
 
 import datetime
+import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -36,6 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import permissions
+from accounts.email_addresses import refusal_reason
 from accounts.models import Role, User
 from assessments.models import Programme
 from assessments.programmes import Calendar, calendar_for, programme_list
@@ -191,30 +194,70 @@ class Outcome:
     already: int = 0
 
 
-def deliver(reminder: Reminder, *, connection=None) -> bool:
-    """Claim (user, rule, day), send the e-mail (if the user has an address) and leave the notice in
-    the portal, in one transaction. False when another run has already claimed it."""
-    email = reminder.user.email
+@dataclass
+class Delivery:
+    """What `deliver` did. False when another run had already claimed (user, rule, day)."""
+
+    claimed: bool
+    refused: str = ""  # the mail server refused the address: only the notice in the portal was left
+
+    def __bool__(self) -> bool:
+        return self.claimed
+
+
+# The mail server's (or the mailer's) refusal of one address, as opposed to a server that does not answer:
+# the first is that user's problem and must not stop or fail the run, the second is retried by the next run.
+ADDRESS_REFUSED = (smtplib.SMTPRecipientsRefused, ValueError)
+
+
+def deliver(reminder: Reminder, *, connection=None, by_email: bool = True) -> Delivery:
+    """Claim (user, rule, day), send the e-mail (if the user has a usable address and `by_email`) and leave
+    the notice in the portal, in one transaction. Not claimed when another run has already claimed it."""
+    email = reminder.user.email if by_email else ""
+    refused = ""
     try:
         with transaction.atomic():
-            ReminderLog.objects.create(user=reminder.user, rule=reminder.rule, day=reminder.day, email=email,
-                                       subject=reminder.subject[:255])
+            log = ReminderLog.objects.create(user=reminder.user, rule=reminder.rule, day=reminder.day, email=email,
+                                             subject=reminder.subject[:255])
             if email:
                 message = EmailMessage(reminder.subject, reminder.body(), settings.DEFAULT_FROM_EMAIL, [email])
-                (connection or mailers.default).send_messages([message])
+                try:
+                    (connection or mailers.default).send_messages([message])
+                except ADDRESS_REFUSED as exc:
+                    refused = _("máy chủ thư từ chối địa chỉ %(email)s: %(reason)s") % {
+                        "email": email, "reason": _refusal_text(exc)}
+                    log.email = ""
+                    log.save(update_fields=["email"])
             notification_create(user=reminder.user, kind=Kind.REMINDER, text=reminder.text, link=reminder.link)
     except IntegrityError:
-        return False
-    return True
+        return Delivery(claimed=False)
+    return Delivery(claimed=True, refused=refused)
+
+
+def _refusal_text(exc: Exception) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(exc.recipients.values()), (0, b""))
+        return f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}".strip()[:200]
+    return str(exc)[:200]
 
 
 def send_reminders(*, day: datetime.date, dry_run: bool = False) -> Outcome:
-    """Send what is due on `day`. With `dry_run`, say what would be sent and write nothing."""
+    """Send what is due on `day`. With `dry_run`, say what would be sent and write nothing.
+
+    A user without a usable address (none, one the mailer cannot send to, or one the mail server refuses) is
+    reported as `not reachable: <username> (<why>)` and still gets the notice in the portal; that is not a
+    failure of the run. A mail server that does not answer is (the next run retries)."""
     outcome = Outcome()
     with translation.override("vi"):
         reminders = plan_reminders(day)
         done = set(ReminderLog.objects.filter(day=day).values_list("user_id", "rule"))
         unreachable: set[int] = set()
+
+        def not_reachable(user: User, why: str) -> None:
+            if user.id not in unreachable:
+                unreachable.add(user.id)
+                outcome.lines.append(f"not reachable: {user.username} ({why})")
+
         connection = None if dry_run else mailers.default
         for reminder in reminders:
             user = reminder.user
@@ -224,12 +267,11 @@ def send_reminders(*, day: datetime.date, dry_run: bool = False) -> Outcome:
             if not user.reminders_enabled:
                 outcome.switched_off += 1
                 continue
-            if not user.email:
-                if user.id not in unreachable:
-                    unreachable.add(user.id)
-                    outcome.lines.append(f"not reachable: {user.username} ({_('chưa có địa chỉ e-mail')})")
+            why = _("chưa có địa chỉ e-mail") if not user.email else address_refusal(user.email)
+            if why:
+                not_reachable(user, why)
                 if not dry_run:
-                    deliver(reminder)
+                    deliver(reminder, by_email=False)
                 outcome.portal_only += 1
                 continue
             if dry_run:
@@ -237,13 +279,22 @@ def send_reminders(*, day: datetime.date, dry_run: bool = False) -> Outcome:
                 outcome.sent += 1
                 continue
             try:
-                delivered = deliver(reminder, connection=connection)
-            except Exception as exc:  # one bad address or a mail server hiccup must not stop the others
+                delivery = deliver(reminder, connection=connection)
+            except Exception as exc:  # a mail server hiccup must not stop the others; the next run retries
                 outcome.errors.append(f"failed: {user.email} ({exc})")
                 continue
-            if delivered:
+            if not delivery:
+                outcome.already += 1
+            elif delivery.refused:
+                not_reachable(user, delivery.refused)
+                outcome.portal_only += 1
+            else:
                 outcome.lines.append(f"to {user.email}: {reminder.subject}")
                 outcome.sent += 1
-            else:
-                outcome.already += 1
     return outcome
+
+
+def address_refusal(email: str) -> str:
+    """Why the mailer cannot send to a stored address (one saved before addresses were checked strictly)."""
+    reason = refusal_reason(email)
+    return _("địa chỉ e-mail không dùng được: %(reason)s") % {"reason": reason} if reason else ""

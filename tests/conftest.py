@@ -1,5 +1,7 @@
 import pytest
+from django.test import Client
 
+from accounts import two_factor
 from assessments import services
 from assessments.models import Result
 from tests import factories
@@ -78,3 +80,22 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_step(monkeypatch):
+    """`client.force_login(user)` stands for a completed sign-in: for a role that requires two-factor sign-in
+    that includes the second step (an authenticator is enrolled and the session marked verified, as the code
+    step does). Tests of the steps themselves sign in through the pages instead."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if two_factor.is_required(user):
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = factories.enrol_two_factor(user).persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

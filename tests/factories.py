@@ -1,6 +1,8 @@
 """factory_boy factories for every app, in one place."""
 
 import datetime
+import time
+from binascii import unhexlify
 
 import factory
 from factory.django import DjangoModelFactory
@@ -11,6 +13,8 @@ from assessments.models import CriteriaSet, Criterion, Level, Programme, Recogni
 from communes.models import District, DistrictKind, Province, Unit, UnitKind
 
 PASSWORD = "Mật-khẩu-thử-2026"
+# RFC 6238's test secret ("12345678901234567890"), hex as django-otp stores it: the authenticator of test users.
+TOTP_KEY = "3132333435363738393031323334353637383930"
 
 
 class ProvinceFactory(DjangoModelFactory):
@@ -173,3 +177,21 @@ class TargetFactory(DjangoModelFactory):
     level = Level.COMMUNE
     number = 1
     text = "Mục tiêu thử"
+
+
+def enrol_two_factor(user, key: str = TOTP_KEY):
+    """Give `user` a confirmed authenticator (and no recovery codes); idempotent."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"key": key,
+                                                                                           "name": "test"})
+    return device
+
+
+def totp_code(key: str = TOTP_KEY, *, at: float | None = None) -> str:
+    """The code an authenticator app with `key` shows at `at` (default now)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(unhexlify(key))
+    totp.time = time.time() if at is None else at
+    return f"{totp.token():06d}"

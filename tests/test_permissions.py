@@ -78,6 +78,9 @@ ENDPOINTS = [
      {"officer": (302, 404), "reviewer": (403, 404), "province": (403, 403), "admin": (403, 403)}),
     ("assessment_review", "get", lambda w, s: reverse("assessments:assessment_review", args=[_o(w, s, "submitted").pk]),
      None, {"officer": (403, 404), "reviewer": (200, 404), "province": (403, 403), "admin": (200, 200)}),
+    ("assessment_review_start", "post",
+     lambda w, s: reverse("assessments:assessment_review_start", args=[_o(w, s, "submitted").pk]), lambda w, s: {},
+     {"officer": (403, 404), "reviewer": (302, 404), "province": (403, 403), "admin": (302, 302)}),
     ("assessment_review_post", "post",
      lambda w, s: reverse("assessments:assessment_review", args=[_o(w, s, "submitted").pk]),
      lambda w, s: {"version": _o(w, s, "submitted").version, "action": "save"},
@@ -128,6 +131,7 @@ EFFECTS = {
     "assessment_start": lambda w, s, user: Assessment.objects.filter(unit=user.unit, year=2026).exists()
     if user and user.unit_id else Assessment.objects.filter(year=2026).exists(),
     "assessment_save": lambda w, s, user: _refreshed(w, s, "draft").version > _o(w, s, "draft").version,
+    "assessment_review_start": lambda w, s, user: _refreshed(w, s, "submitted").review_opened_at is not None,
     "assessment_review_post": lambda w, s, user: _refreshed(w, s, "submitted").version > _o(w, s, "submitted").version,
     "assessment_reopen": lambda w, s, user: _refreshed(w, s, "verified").status == Status.SUBMITTED,
     "criterion_save": lambda w, s, user: _o(w, s, "draft").results.filter(

@@ -24,7 +24,7 @@ from .common import (
 from .criteria import criteria_set_copy, criteria_set_in_use, criteria_set_publish
 from .entry import assessment_save_criterion
 from .evidence import REVIEW_DECISIONS, assessment_review_update, assessment_self_update, evidence_add, evidence_delete
-from .recall import assessment_mark_review_opened, assessment_recall, can_recall, review_opened
+from .recall import assessment_recall, assessment_review_start, can_recall, review_opened
 from .recognitions import (
     LEVEL_CAPABILITY,
     recognition_create,
@@ -50,7 +50,7 @@ __all__ = [
     "LEVEL_CAPABILITY", "RecognitionRuleError", "StaleAssessmentError", "assessment_get_or_create",
     "assessment_mark_returned", "assessment_record", "assessment_reopen", "recognition_record_revocation", "assessment_return", "assessment_review_update",
     "assessment_confirm_criteria", "assessment_prefill_from_previous_year", "can_prefill_from_previous_year",
-    "previous_year_assessment", "assessment_mark_review_opened", "assessment_recall", "can_recall", "review_opened",
+    "previous_year_assessment", "assessment_review_start", "assessment_recall", "can_recall", "review_opened",
     "assessment_save_criterion", "assessment_save_review", "assessment_save_self", "assessment_self_update", "assessment_submit",
     "assessment_verify", "check_year", "criteria_set_copy", "criteria_set_in_use", "criteria_set_publish", "criteria_set_for", "evidence_add", "evidence_delete",
     "recognition_create", "recognition_programme", "recognition_revoke", "recognition_rule_problem",

@@ -11,6 +11,7 @@ from accounts import permissions
 
 from ..models import Assessment, CriterionResult, Evidence, Status
 from .common import DomainError, require_unit_write
+from .recall import assessment_review_start
 from .uploads import upload_check
 from .workflow import (
     assessment_return,
@@ -101,6 +102,10 @@ def assessment_review_update(
     if decision == "return" and not (reason or "").strip():
         raise DomainError(_("Cần ghi lý do trả lại."))
     assessment = assessment_save_review(assessment=assessment, actor=actor, version=version, values=values)
+    if decision == "save":
+        # Saving a review is reviewing it, even from a page that skipped "Bắt đầu thẩm định": no recall after.
+        assessment_review_start(assessment=assessment, actor=actor)
+        assessment.refresh_from_db()
     if decision == "return":
         assessment = assessment_return(assessment=assessment, actor=actor, reason=reason, version=assessment.version)
     elif decision == "verify":

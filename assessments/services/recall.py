@@ -23,18 +23,19 @@ def can_recall(assessment: Assessment) -> bool:
     return assessment.status == Status.SUBMITTED and not review_opened(assessment)
 
 
-def assessment_mark_review_opened(*, assessment: Assessment, actor) -> None:
-    """Record the first time a reviewer opens the review page of a submitted assessment.
-
-    Not a change of the assessment (no version bump, no history entry): it only closes the recall.
-    """
-    if not permissions.has_capability(actor, "assessment.review") or assessment.status != Status.SUBMITTED:
-        return
-    if review_opened(assessment):
-        return
-    now = timezone.now()
-    Assessment.objects.filter(pk=assessment.pk, status=Status.SUBMITTED).update(review_opened_at=now)
-    assessment.review_opened_at = now
+@transaction.atomic
+def assessment_review_start(*, assessment: Assessment, actor) -> Assessment:
+    """The reviewer presses "Bắt đầu thẩm định" (a POST; opening the page changes nothing): from now on the
+    officer can no longer take the submission back. Not a change of the assessment (no version bump, no
+    history entry). Starting a review already started changes nothing (a double click)."""
+    permissions.require(actor, "assessment.review")
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != Status.SUBMITTED:
+        raise DomainError(_("Chỉ thẩm định được đánh giá đã gửi lên."))
+    if not review_opened(assessment):
+        assessment.review_opened_at = timezone.now()
+        Assessment.objects.filter(pk=assessment.pk).update(review_opened_at=assessment.review_opened_at)
+    return assessment
 
 
 @transaction.atomic

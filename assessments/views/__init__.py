@@ -22,4 +22,4 @@ from .officer import (  # noqa: F401
     officer_home,
     service_worker,
 )
-from .review import assessment_review, reviewer_inbox  # noqa: F401
+from .review import assessment_review, assessment_review_start, reviewer_inbox  # noqa: F401

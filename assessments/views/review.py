@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
 
@@ -97,15 +97,31 @@ def assessment_review(request, pk: int):
         else:
             status = 400
     else:
+        # Reading changes nothing: until the reviewer presses "Bắt đầu thẩm định" (assessment_review_start)
+        # the page is read-only and the officer may still recall the submission.
         form = ReviewForm(initial={"version": assessment.version}, results=results)
-        # From now on the officer can no longer take the submission back.
-        services.assessment_mark_review_opened(assessment=assessment, actor=request.user)
+    submitted = assessment.status == Status.SUBMITTED
+    started = services.review_opened(assessment)
     return render(request, "assessments/assessment_review.html", {
         "assessment": assessment,
         "form": form,
         "rows": [(r, criterion_fields(form, r, "verified", "comment")) for r in results],
-        "reviewable": assessment.status == Status.SUBMITTED,
+        "reviewable": submitted and (started or request.method == "POST"),
+        "can_start": submitted and not started and request.method == "GET",
         "conflict": conflict,
         "timeline": selectors.assessment_timeline(assessment=assessment),
         "Status": Status,
     }, status=status)
+
+
+@login_required
+@require_POST
+def assessment_review_start(request, pk: int):
+    """"Bắt đầu thẩm định": the explicit step that ends the officer's right to recall."""
+    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    permissions.require(request.user, "assessment.review")
+    try:
+        services.assessment_review_start(assessment=assessment, actor=request.user)
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    return redirect("assessments:assessment_review", pk=assessment.pk)

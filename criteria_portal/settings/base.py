@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    # Two-factor sign-in (TOTP apps and one-use recovery codes); before accounts, whose admin replaces theirs.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "communes",
     "assessments",
@@ -54,7 +58,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second step (django-otp) …
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # … and a role that must use it reaches nothing else until it has (accounts/two_factor.py).
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -119,6 +127,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The second step's code is kept out of the failure log like the password (and axes' own defaults).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+
+# Two-factor sign-in (TOTP, django-otp). Administrators always; these roles too (comma-separated role values).
+PORTAL_2FA_REQUIRED = env_list("PORTAL_2FA_REQUIRED", "admin,province_viewer,national_viewer")
+# The demo (`make run`, PORTAL_DEMO on) requires it of nobody, so that the printed demo logins work with their
+# password alone; anyone may still enrol. prod.py turns this off whatever PORTAL_DEMO says.
+PORTAL_2FA_DEMO_EXEMPT = env_bool("PORTAL_DEMO", False)
+# The name an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = "Cổng tiêu chí"
+# Minutes between the password and the code before the password must be typed again.
+PORTAL_2FA_PENDING_MINUTES = 5
+# Days a link confirming a new e-mail address stays valid.
+PORTAL_EMAIL_CONFIRM_DAYS = 3
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

@@ -21,6 +21,9 @@ DEBUG = env_bool("DEBUG", False)
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
 
+# Production never waives two-factor sign-in, even with the demo banner on.
+PORTAL_2FA_DEMO_EXEMPT = False
+
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # Which request header says the original request was HTTPS. Only a TLS-terminating proxy in front of
 # the app may be believed, and only when it sets the header itself: by default none is (any client

@@ -33,9 +33,11 @@ def test_saves_then_redirects_with_a_message(client, user):
     response = client.post(URL, {"email": "can.bo@CONGAN.GOV.VN"})  # the box unticked: reminders off
     assert response.status_code == 302 and response["Location"] == URL
     user.refresh_from_db()
-    assert user.email == "can.bo@congan.gov.vn" and user.reminders_enabled is False
+    # The new address waits for its confirmation link (tests/accounts/test_email_change.py); the old one is kept.
+    assert (user.email, user.pending_email) == ("old@example.vn", "can.bo@congan.gov.vn")
+    assert user.reminders_enabled is False
     page = client.get(URL).content.decode()
-    assert "Đã lưu thông tin tài khoản." in page
+    assert "Đã lưu thông tin tài khoản." in page and "Đã gửi thư xác nhận đến can.bo@congan.gov.vn" in page
     client.post(URL, {"email": "", "reminders_enabled": "on"})
     user.refresh_from_db()
     assert user.email == "" and user.reminders_enabled is True

@@ -1,10 +1,11 @@
 """Recall: the officer takes back a submission no reviewer has opened; once opened, a clear refusal."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from assessments import services
-from assessments.models import Status, Transition
+from assessments.models import Assessment, Status, Transition
 from tests import factories
 
 
@@ -23,11 +24,43 @@ def test_recall_before_the_reviewer_opens_it(submitted, officer_user):
         Status.SUBMITTED, Status.DRAFT, "Quên đính kèm biên bản", officer_user)
 
 
-def test_recall_is_refused_once_a_reviewer_opened_the_review_page(client, submitted, officer_user, reviewer_user):
+def _row(assessment):
+    return {f.attname: getattr(Assessment.objects.get(pk=assessment.pk), f.attname)
+            for f in Assessment._meta.concrete_fields}
+
+
+def test_reading_the_review_page_changes_nothing_and_the_officer_can_still_recall(client, submitted, officer_user,
+                                                                                 reviewer_user):
+    before = _row(submitted)
+    results_before = list(submitted.results.order_by("pk").values())
     client.force_login(reviewer_user)
-    assert client.get(reverse("assessments:assessment_review", args=[submitted.pk])).status_code == 200
+    response = client.get(reverse("assessments:assessment_review", args=[submitted.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="review-start"' in page and "vẫn có thể rút lại" in page
+    assert 'value="verify"' not in page and 'value="return"' not in page  # read-only until started
+    assert _row(submitted) == before and list(submitted.results.order_by("pk").values()) == results_before
+    assert services.can_recall(submitted)
+    services.assessment_recall(assessment=submitted, actor=officer_user, reason="Bổ sung minh chứng",
+                               version=submitted.version)
     submitted.refresh_from_db()
-    assert submitted.review_opened_at is not None and not services.can_recall(submitted)
+    assert submitted.status == Status.DRAFT
+
+
+def test_recall_is_refused_once_a_reviewer_started_the_review(client, submitted, officer_user, reviewer_user):
+    client.force_login(reviewer_user)
+    start = reverse("assessments:assessment_review_start", args=[submitted.pk])
+    version = submitted.version
+    response = client.post(start)
+    assert response.status_code == 302 and response["Location"] == reverse("assessments:assessment_review",
+                                                                           args=[submitted.pk])
+    opened = Assessment.objects.get(pk=submitted.pk).review_opened_at
+    client.post(start)  # a double click changes nothing more
+    submitted.refresh_from_db()
+    assert submitted.review_opened_at == opened is not None and not services.can_recall(submitted)
+    assert submitted.version == version  # not a change of the assessment
+    page = client.get(reverse("assessments:assessment_review", args=[submitted.pk])).content.decode()
+    assert 'data-testid="review-start"' not in page and 'value="verify"' in page
     version = submitted.version
     with pytest.raises(services.DomainError, match="Cấp trên đã mở xem"):
         services.assessment_recall(assessment=submitted, actor=officer_user, reason="muộn", version=version)
@@ -42,7 +75,7 @@ def test_recall_is_refused_once_a_reviewer_opened_the_review_page(client, submit
 
 
 def test_a_resubmission_can_be_recalled_again_until_opened(submitted, officer_user, reviewer_user):
-    services.assessment_mark_review_opened(assessment=submitted, actor=reviewer_user)
+    services.assessment_review_start(assessment=submitted, actor=reviewer_user)
     submitted.refresh_from_db()
     services.assessment_return(assessment=submitted, actor=reviewer_user, reason="Bổ sung", version=submitted.version)
     submitted.refresh_from_db()
@@ -51,8 +84,11 @@ def test_a_resubmission_can_be_recalled_again_until_opened(submitted, officer_us
     assert services.can_recall(submitted)  # the earlier opening was of the earlier submission
 
 
-def test_an_officer_opening_nothing_and_other_statuses(draft, officer_user, verified):
-    services.assessment_mark_review_opened(assessment=verified, actor=officer_user)
+def test_an_officer_starts_no_review_and_other_statuses(draft, officer_user, reviewer_user, verified):
+    with pytest.raises(PermissionDenied):
+        services.assessment_review_start(assessment=verified, actor=officer_user)
+    with pytest.raises(services.DomainError, match="đã gửi lên"):
+        services.assessment_review_start(assessment=verified, actor=reviewer_user)
     verified.refresh_from_db()
     assert verified.review_opened_at is None
     with pytest.raises(services.DomainError, match="Chỉ rút lại"):

@@ -5,9 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from assessments import services
 from assessments.models import Assessment, Status
 from tests import factories
 from tests.reports.conftest import scenario  # noqa: F401  (the hand-computed province, reused)
+
+from . import signin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +32,8 @@ def role_pages(u):
     district = u["A"].code
     officer = factories.officer(u["uDraft"], username="a11y_xa")
     reviewer = factories.reviewer(u["A"], username="a11y_huyen")
+    # The review form as the reviewer works in it (a GET alone shows it read-only: tests/browser/test_two_factor.py).
+    services.assessment_review_start(assessment=submitted, actor=reviewer)
     province = factories.province_viewer(username="a11y_tinh")
     admin = factories.administrator(username="a11y_admin")
     reports = ["/reports/?year=2025", "/reports/criteria/?year=2025", f"/reports/districts/{district}/?year=2025",
@@ -54,11 +59,13 @@ def test_every_page_of_every_role_has_no_serious_axe_violation(browser, live_ser
                                           base_url=live_server.url, bypass_csp=True)
             try:
                 page = context.new_page()
+                signin.prepare(user)
                 page.goto("/accounts/login/")
                 page.fill("input[name=username]", user.username)
                 page.fill("input[name=password]", factories.PASSWORD)
                 page.click("button[type=submit]")
                 page.wait_for_load_state()
+                signin.second_step(page)
                 for path in paths:
                     response = page.goto(path)
                     assert response.status == 200, (user.username, path, response.status)

@@ -8,6 +8,8 @@ from assessments.models import Assessment, Level, Recognition, Status
 from tests import factories
 from tests.assessments import files
 
+from . import signin
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -23,6 +25,7 @@ def people(transactional_db):
 
 
 def sign_in(page, user, shot=None, name=None):
+    signin.prepare(user)
     page.goto("/")
     assert "/accounts/login/" in page.url
     assert page.locator("html").get_attribute("lang") == "vi"
@@ -33,6 +36,7 @@ def sign_in(page, user, shot=None, name=None):
         shot(page, name)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state()
+    signin.second_step(page)
 
 
 def no_horizontal_overflow(page) -> bool:
@@ -81,6 +85,12 @@ def test_officer_reviewer_journey(new_page, shot, people):
     shot(r, "05-reviewer-inbox")
     r.locator("[data-testid=inbox]").get_by_role("link", name="Xã Tân Lập").click()
     r.wait_for_load_state()
+    # Reading is not reviewing: the page is read-only until the reviewer starts (the officer may still recall).
+    assert r.get_by_text("vẫn có thể rút lại").is_visible() and r.get_by_role("button", name="Trả lại").count() == 0
+    assessment.refresh_from_db()
+    assert assessment.review_opened_at is None
+    r.get_by_role("button", name="Bắt đầu thẩm định").click()
+    r.wait_for_load_state()
     third = r.locator("#criterion-3")
     third.locator("textarea").fill("Chưa có camera an ninh ở 2 thôn")
     r.get_by_role("button", name="Trả lại").click()
@@ -117,6 +127,8 @@ def test_officer_reviewer_journey(new_page, shot, people):
 
     # 5. The reviewer verifies; the assessment is locked and the timeline tells the story.
     r.goto(f"/assessments/{assessment.pk}/review/")
+    r.get_by_role("button", name="Bắt đầu thẩm định").click()
+    r.wait_for_load_state()
     r.get_by_role("button", name="Xác nhận thẩm định").click()
     r.wait_for_load_state()
     assert r.get_by_text("Đã xác nhận thẩm định").is_visible()

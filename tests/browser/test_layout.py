@@ -6,6 +6,8 @@ import pytest
 from tests import factories
 from tests.reports.conftest import scenario  # noqa: F401
 
+from . import signin
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NAV_LINES = """() => {
@@ -18,11 +20,13 @@ NAV_LINES = """() => {
 
 
 def sign_in(page, user):
+    signin.prepare(user)
     page.goto("/accounts/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", factories.PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+    signin.second_step(page)
 
 
 def test_nav_and_district_table_fit_at_1280(browser, live_server, shot, scenario):  # noqa: F811

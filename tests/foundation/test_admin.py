@@ -4,7 +4,15 @@ from django.urls import reverse
 
 from assessments.models import CriteriaSet
 from tests.conftest import record
-from tests.factories import PASSWORD, CriteriaSetFactory, RecognitionFactory, TargetFactory, UnitFactory
+from tests.factories import (
+    PASSWORD,
+    CriteriaSetFactory,
+    RecognitionFactory,
+    TargetFactory,
+    UnitFactory,
+    enrol_two_factor,
+    totp_code,
+)
 
 
 @pytest.fixture
@@ -85,10 +93,20 @@ def test_admin_records_a_historical_recognition_with_a_warning(client, admin_use
     assert "chưa có đánh giá đã thẩm định" in recognition.rule_warning
 
 
-def test_login_with_password_reaches_admin(client, admin_user):
+def test_login_with_password_and_code_reaches_admin(client, admin_user):
+    enrol_two_factor(admin_user)
     response = client.post(reverse("accounts:login"), {"username": admin_user.username, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:login_code")
+    # The password alone reaches no admin page.
+    assert client.get(reverse("admin:index")).status_code == 302
+    response = client.post(reverse("accounts:login_code"), {"code": totp_code()})
     assert response.status_code == 302
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_the_admin_login_form_is_the_portal_sign_in(client, db):
+    response = client.get(reverse("admin:login") + "?next=/admin/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_admin_adds_registrations_and_recognitions_through_the_services(client, admin_user, db):

@@ -4,13 +4,15 @@ Every run names its day (--as-of); year 2026, commune deadline 30/11, district d
 """
 
 import datetime
+import smtplib
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, execute_from_command_line
 
+from accounts.models import User
 from assessments.models import ProgrammeYear
 from notifications.models import Kind, Notification, ReminderLog
 from notifications.reminders import deliver, plan_reminders, rule_on
@@ -120,7 +122,7 @@ def test_a_claim_taken_by_another_run_is_not_sent_again(world):
     reminder = next(r for r in plan_reminders(D(Y, 11, 23)) if r.user == world["o2"])
     # Another run claimed it between our plan and our send (what the unique constraint settles).
     ReminderLog.objects.create(user=world["o2"], rule=reminder.rule, day=reminder.day, subject="x")
-    assert deliver(reminder) is False
+    assert not deliver(reminder)
     assert mail.outbox == [] and not Notification.objects.exists()
     assert ReminderLog.objects.count() == 1
 
@@ -136,6 +138,76 @@ def test_a_failed_send_leaves_no_trace_and_is_retried(world, monkeypatch):
     monkeypatch.undo()
     lines, _summary = run(D(Y, 11, 23))
     assert [line.split(":")[0] for line in lines] == ["to xa.a2@example.vn", "to xa.a4@example.vn"]
+
+
+def test_an_unusable_stored_address_is_reported_and_the_others_still_get_theirs(world):
+    # Saved before addresses were checked strictly: the mailer cannot encode it (it used to fail the whole run).
+    User.objects.filter(pk=world["o2"].pk).update(email='"a\x01b"@example.vn')
+    lines, summary = run(D(Y, 11, 23))  # no CommandError: the command exits 0
+    assert lines[0] == "not reachable: xa_a1 (chưa có địa chỉ e-mail)"
+    assert lines[1].startswith("not reachable: xa_a2 (địa chỉ e-mail không dùng được: ")
+    assert lines[2:] == [f"to xa.a4@example.vn: {COMMUNE_7}"]
+    assert [m.to for m in mail.outbox] == [["xa.a4@example.vn"]]
+    assert Notification.objects.filter(user=world["o2"], kind=Kind.REMINDER, text=COMMUNE_7.removeprefix(
+        "[Cổng tiêu chí] ")).exists()
+    assert ReminderLog.objects.get(user=world["o2"]).email == ""
+    assert "1 thư, 2 chỉ thông báo trong cổng" in summary
+    assert run(D(Y, 11, 23))[0] == []  # done for the day: not retried, not reported again
+
+
+def test_an_address_the_mail_server_refuses_does_not_fail_the_run(world, monkeypatch):
+    real = EmailBackend.send_messages
+
+    def refuse_one(self, messages):
+        if messages[0].to == ["xa.a2@example.vn"]:
+            raise smtplib.SMTPRecipientsRefused({"xa.a2@example.vn": (550, b"5.1.1 User unknown")})
+        return real(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse_one)
+    lines, summary = run(D(Y, 11, 23))  # exits 0
+    assert ("not reachable: xa_a2 (máy chủ thư từ chối địa chỉ xa.a2@example.vn: 550 5.1.1 User unknown)"
+            in lines)
+    assert f"to xa.a4@example.vn: {COMMUNE_7}" in lines
+    assert [m.to for m in mail.outbox] == [["xa.a4@example.vn"]]
+    assert Notification.objects.filter(user=world["o2"], kind=Kind.REMINDER).exists()
+    assert ReminderLog.objects.get(user=world["o2"]).email == ""
+
+
+def exit_status(*args) -> int:
+    """Run the command as cron does (manage.py's argument parsing and exit status), in this process."""
+    from django.core.management import base
+
+    # run_from_argv closes every database connection when done; the test's own is needed afterwards.
+    close_all, base.connections.close_all = base.connections.close_all, lambda: None
+    try:
+        execute_from_command_line(["manage.py", "send_reminders", *args])
+    except SystemExit as exc:
+        return exc.code
+    finally:
+        base.connections.close_all = close_all
+    return 0
+
+
+def test_the_exit_status_is_zero_for_an_unreachable_user_and_not_for_a_dead_server(world, monkeypatch, capsys):
+    User.objects.filter(pk=world["o2"].pk).update(email='"a\x01b"@example.vn')
+    assert exit_status("--as-of", "2026-11-23") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].startswith("not reachable: xa_a2 (") and out[2] == f"to xa.a4@example.vn: {COMMUNE_7}"
+    ReminderLog.objects.all().delete()
+
+    def dead(self, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", dead)
+    assert exit_status("--as-of", "2026-11-23") == 1
+    assert "failed: xa.a4@example.vn" in capsys.readouterr().err
+
+
+def test_a_pending_new_address_gets_nothing_until_confirmed(world):
+    User.objects.filter(pk=world["o2"].pk).update(pending_email="moi@example.vn")
+    lines, _summary = run(D(Y, 11, 23))
+    assert f"to xa.a2@example.vn: {COMMUNE_7}" in lines
+    assert "moi@example.vn" not in {m.to[0] for m in mail.outbox}
 
 
 def test_late_reminders_follow_the_rhythm(world):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests import factories
+from tests.browser import signin
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -41,6 +42,8 @@ def drive(executable: str, base: str, username: str) -> dict:
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", factories.PASSWORD)
         page.click("button[type=submit]")
+        page.wait_for_load_state()
+        signin.second_step(page)
         page.wait_for_url(f"{base}/reports/")
         page.goto(base + "/reports/?year=2025")
         page.locator("canvas[data-kind=bands]").wait_for()
@@ -60,7 +63,7 @@ def drive(executable: str, base: str, username: str) -> dict:
 
 
 def test_progress_page_draws_the_band_chart(chromium, live_server, scenario):
-    factories.province_viewer(username="tinh")
+    signin.prepare(factories.province_viewer(username="tinh"))
     with ThreadPoolExecutor(max_workers=1) as pool:
         seen = pool.submit(drive, chromium, live_server.url, "tinh").result(timeout=120)
     assert seen["chart"] == [4, 3, 3, 1, 2, 4]  # drawn from json_script by the static JS, under the CSP

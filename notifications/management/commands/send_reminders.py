@@ -34,7 +34,7 @@ class Command(BaseCommand):
         self.stderr.write(
             ("Chạy thử, không gửi gì. " if dry_run else "")
             + f"Ngày {day:%d/%m/%Y}: {outcome.sent} thư, {outcome.portal_only} chỉ thông báo trong cổng "
-            f"(chưa có e-mail), {outcome.switched_off} người đã tắt nhắc hạn, {outcome.already} đã gửi trước đó."
+            f"(chưa có e-mail hoặc không gửi được đến địa chỉ), {outcome.switched_off} người đã tắt nhắc hạn, {outcome.already} đã gửi trước đó."
         )
         if outcome.errors:
             raise CommandError(f"{len(outcome.errors)} thư không gửi được; chạy lại lệnh để gửi tiếp.")
