@@ -13,7 +13,7 @@ urlpatterns = [
                                      redirect_authenticated_user=True),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.account, name="account"),
     path(
         "password/",

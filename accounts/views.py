@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -8,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from . import services
 from .forms import AccountForm
 from .models import Role
+from .offline import CLEAR_SITE_DATA
 
 # Where each role starts its day. The apps own the pages; this only points at them.
 HOME_BY_ROLE = {
@@ -42,3 +44,13 @@ def account(request):
         user.refresh_from_db()  # the form changed the instance while validating
         return render(request, "accounts/account.html", {"form": form}, status=400)
     return render(request, "accounts/account.html", {"form": AccountForm(instance=user)})
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign-out (POST only) that also tells the browser to forget what it kept for this user: the offline
+    copies of the officer form and its queued edits (the page offers to send those first)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
