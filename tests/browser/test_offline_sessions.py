@@ -11,8 +11,9 @@ from playwright.sync_api import expect
 
 from accounts.offline import offline_key
 from assessments import services
-from assessments.models import Result
+from assessments.models import Evidence, Result
 from tests import factories
+from tests.assessments import files
 
 from .test_journeys import sign_in
 
@@ -241,6 +242,11 @@ def test_autosave_after_the_session_expires_says_so_and_recovers_after_signing_i
     # The whole form is not posted into a sign-in redirect (it would be lost).
     page.get_by_role("button", name="Lưu nháp").click()
     expect(expired).to_be_in_viewport()
+    # A file sent meanwhile says why it failed and waits for a retry.
+    card(page, 7).locator("input[type=file]").set_input_files(
+        files=[{"name": "biên bản.pdf", "mimeType": "application/pdf", "buffer": files.PDF}])
+    failed_upload = card(page, 7).locator("[data-uploads] li[data-state=error]")
+    expect(failed_upload).to_contain_text("Phiên đăng nhập đã hết hạn")
 
     with page.context.expect_page() as opened:
         expired.get_by_role("link", name="Đăng nhập lại (mở thẻ mới)").click()
@@ -259,6 +265,9 @@ def test_autosave_after_the_session_expires_says_so_and_recovers_after_signing_i
     card(page, 5).locator("textarea").fill("Tiếp tục sau khi đăng nhập lại")
     expect(state(page, 5)).to_have_text(SAVED)
     assert note(draft, 5) == "Tiếp tục sau khi đăng nhập lại"
+    failed_upload.get_by_role("button", name="Thử lại").click()
+    expect(card(page, 7).get_by_role("link", name="biên bản.pdf")).to_be_visible()
+    assert list(Evidence.objects.values_list("original_name", flat=True)) == ["biên bản.pdf"]
     page.evaluate("window.__kept = false")
     wait_until_kept(page)  # the sign-in page wiped the copy; the form keeps a new one
 
