@@ -1,5 +1,5 @@
 // What the portal keeps on this device, whose it is, and how it is wiped: the one place for every name.
-// - localStorage "criteria-portal:user": the offline key of the last page shown ("" = nobody signed in);
+// - localStorage "criteria-portal:user": the offline key of the last page shown ("" = the sign-in page);
 // - localStorage "criteria-portal:<key>:unsaved:<assessment>": the officer form's edits not yet on the server;
 // - Cache Storage "criteria-portal-pages-v2:<key>" (copies of form pages), "criteria-portal-static-v2" (the files
 //   they use), "criteria-portal-session" (whose copies the service worker may serve): assessments/sw.js, which
@@ -39,15 +39,23 @@ function keysWhere(test) {
 
 let settled = Promise.resolve();
 
-// Another user's page (or the sign-in page) is shown: forget every copy and queued edit kept here, then remember
-// whose page this is. localStorage goes at once; Cache Storage right after, the service worker's record first.
+// A page of user `key` shows ("" = the sign-in page). Copies of pages go as soon as the user changes, the sign-in
+// page included (Cache Storage, the service worker's record first). Queued edits are namespaced by user: a signed-in
+// page removes everyone else's at once; the sign-in page keeps the signed-out officer's, which nothing shows, so that
+// the same officer signing in again (a session that ran out overnight after a day offline) finds them and sends
+// them, while anyone else's first page removes them before it shows.
 export function adoptUser(key) {
   const s = storage();
-  if (s) {
-    keysWhere((k) => k.startsWith(PREFIX)).forEach((k) => s.removeItem(k));
-    try { s.setItem(USER_ITEM, key); } catch (e) { /* quota: the comparison runs again on the next page */ }
+  if (!s) { return settled; }
+  const changed = s.getItem(USER_ITEM) !== key;
+  if (key) {
+    const own = PREFIX + key + ":";
+    keysWhere((k) => k.startsWith(PREFIX) && k !== USER_ITEM && !k.startsWith(own)).forEach((k) => s.removeItem(k));
   }
-  settled = wipeCaches(key);
+  if (changed) {
+    try { s.setItem(USER_ITEM, key); } catch (e) { /* quota: the comparison runs again on the next page */ }
+    settled = wipeCaches(key);
+  }
   return settled;
 }
 
@@ -73,11 +81,12 @@ export function readQueue(key, assessment) {
   try { return s ? JSON.parse(s.getItem(queueItem(key, assessment))) : null; } catch (e) { return null; }
 }
 
-// Kept only while this device shows the same user's pages: once the sign-in page or another user has been
-// shown, an open form keeps its edits in memory only (they are sent if the same officer signs in again).
+// Kept while this device shows this user's pages or the sign-in page; once another user's page has shown, an
+// open form of the previous one writes nothing more (portal/session.js sends that tab away).
 export function writeQueue(key, assessment, entry) {
   const s = storage();
-  if (!s || !key || shownUser() !== key) { return; }
+  const shown = shownUser();
+  if (!s || !key || (shown !== key && shown !== "")) { return; }
   try {
     if (entry && Object.keys(entry.edits).length) {
       s.setItem(queueItem(key, assessment), JSON.stringify(entry));
@@ -85,6 +94,13 @@ export function writeQueue(key, assessment, entry) {
       s.removeItem(queueItem(key, assessment));
     }
   } catch (e) { /* quota or private mode: nothing more we can do here */ }
+}
+
+// Signing out (the officer chose): this user's queued edits go now, whether or not the browser honours
+// Clear-Site-Data (Firefox ignores it on the redirect that follows a sign-out).
+export function dropQueued(key) {
+  const s = storage();
+  if (s && key) { keysWhere((k) => k.startsWith(PREFIX + key + ":")).forEach((k) => s.removeItem(k)); }
 }
 
 export function queuedEntries(key) {

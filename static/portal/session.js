@@ -1,16 +1,16 @@
 // Every page: a shared phone shows nobody the previous user's offline copies or queued edits, and sign-out
 // does not throw away an officer's unsent edits without asking.
 // - This page's offline key differs from the last one shown (another user, or the sign-in page after a sign-out or
-//   an expired session): wipe every copy and queued edit first (offline.js).
+//   an expired session): wipe the copies of pages, and every other user's queued edits, first (offline.js).
 // - Another tab changes user: this tab follows (reloads), unless it holds unsent edits of its own (the form).
 // - "Đăng xuất" with queued edits: a confirm step offers to send them first. Without scripts the form just posts.
 import {
-  USER_ITEM, adoptUser, csrfToken, liveForm, pageKey, queuedEntries, sendQueued, shownUser,
+  USER_ITEM, adoptUser, csrfToken, dropQueued, liveForm, pageKey, queuedEntries, sendQueued, shownUser,
 } from "./offline.js";
 
 const key = pageKey();
 if (key !== null) {
-  if (shownUser() !== key) { adoptUser(key); }
+  adoptUser(key);
   // A page brought back by the Back button runs no script: check again.
   window.addEventListener("pageshow", (event) => {
     if (event.persisted && shownUser() !== key) { window.location.reload(); }
@@ -75,11 +75,13 @@ function setupSignOut() {
   function signOut() {
     const form = liveForm();
     if (form) { form.leave(); }
+    dropQueued(key);
     dialog.close();
     logoutForm.submit();
   }
   function busy(on) {
-    dialog.querySelectorAll("button").forEach((b) => { b.disabled = on; });
+    // "Ở lại" stays available: staying while the edits go is the officer's choice, and then no sign-out follows.
+    dialog.querySelectorAll("[data-signout-send], [data-signout-discard]").forEach((b) => { b.disabled = on; });
   }
 
   dialog.querySelector("[data-signout-stay]").addEventListener("click", () => dialog.close());
@@ -95,6 +97,7 @@ function setupSignOut() {
       problems.push(...await sendQueued(key, token, form && form.assessment));
     }
     busy(false);
+    if (!dialog.open) { return; }
     if (!problems.length) { signOut(); return; }
     const first = problems[0];
     const text = { network: dialog.dataset.offlineText, expired: dialog.dataset.expiredText }[first.kind];

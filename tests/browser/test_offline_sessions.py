@@ -174,6 +174,28 @@ def test_an_officer_of_the_same_unit_never_gets_the_previous_ones_queued_edits(w
     assert note(draft, 2) == ""
 
 
+def test_the_same_officer_signing_in_again_gets_the_edits_typed_offline(watched, world):
+    """A day offline, the session runs out overnight, the tab was closed: signing in again finds every edit."""
+    draft, a = world["draft"], world["a"]
+    page = watched(375, 812)
+    sign_in(page, a)
+    leave_a_copy_and_a_queued_edit(page, draft)
+    Session.objects.all().delete()
+    tab = same_browser(page)
+    page.close(run_before_unload=False)
+    page = tab
+    page.context.set_offline(False)
+    page.goto(f"/assessments/{draft.pk}/")
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    assert page.evaluate(STORED)["pages"] == []  # the sign-in page shows nobody's copy
+    page.get_by_label("Tên đăng nhập").fill(a.username)
+    page.get_by_label("Mật khẩu").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(card(page, 2).locator("textarea")).to_have_value("Bản nháp chưa gửi của A")
+    expect(state(page, 2)).to_have_text(SAVED)
+    assert note(draft, 2) == "Bản nháp chưa gửi của A"
+
+
 def test_unsent_edits_are_offered_before_sign_out_and_sent(watched, world):
     draft, a = world["draft"], world["a"]
     page = watched(375, 812)
@@ -189,6 +211,7 @@ def test_unsent_edits_are_offered_before_sign_out_and_sent(watched, world):
     page.context.set_offline(False)
     page.goto("/")
     page.get_by_role("button", name="Mở menu").click()
+    expect(page.locator("#mainnav")).to_have_class(re.compile(r"\bshow\b"))
     page.get_by_role("button", name="Đăng xuất").click()
     dialog = page.get_by_test_id("signout-dialog")
     expect(dialog).to_contain_text("còn 1 thay đổi đánh giá chưa gửi")
@@ -294,3 +317,43 @@ def test_every_page_names_its_user_for_the_offline_copies(watched, world):
     sign_in(page, world["a"])
     assert page.locator("meta[name=offline-key]").get_attribute("content") == offline_key(world["a"])
     assert page.evaluate("localStorage.getItem('criteria-portal:user')") == offline_key(world["a"])
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_sign_out_step_and_the_expired_notice_have_no_serious_axe_violation(browser, live_server, world, width):
+    from .test_accessibility import AXE, RUN_AXE
+
+    draft, a = world["draft"], world["a"]
+    # The app's CSP forbids inline scripts; only this test context may inject axe.
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN", base_url=live_server.url,
+                                  bypass_csp=True)
+    found = []
+
+    def check(state_name):
+        page.add_script_tag(path=str(AXE))
+        found.extend((state_name, v["id"], v["impact"], v["targets"]) for v in page.evaluate(RUN_AXE)
+                     if v["impact"] in ("serious", "critical"))
+
+    try:
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())
+        sign_in(page, a)
+        open_form(page, draft)
+        page.route("**/criterion/", lambda route: route.abort())
+        card(page, 2).locator("textarea").fill("Chưa gửi được")
+        expect(state(page, 2).get_by_role("button", name="Lỗi – thử lại")).to_be_visible()
+        if width < 1200:
+            page.get_by_role("button", name="Mở menu").click()
+            expect(page.locator("#mainnav")).to_have_class(re.compile(r"\bshow\b"))
+        page.get_by_role("button", name="Đăng xuất").click()
+        expect(page.get_by_test_id("signout-dialog")).to_be_visible()
+        check("sign-out step")
+        page.get_by_role("button", name="Ở lại").click()
+        page.unroute("**/criterion/")
+        Session.objects.all().delete()
+        card(page, 3).locator("textarea").fill("Sau khi hết phiên")
+        expect(page.get_by_test_id("session-expired")).to_be_visible()
+        check("session expired")
+    finally:
+        context.close()
+    assert not found, found
