@@ -97,7 +97,7 @@ export function writeQueue(key, assessment, entry) {
 }
 
 // Signing out (the officer chose): this user's queued edits go now, whether or not the browser honours
-// Clear-Site-Data (Firefox ignores it on the redirect that follows a sign-out).
+// Clear-Site-Data (a browser may ignore it on the redirect that follows a sign-out; Firefox long did).
 export function dropQueued(key) {
   const s = storage();
   if (s && key) { keysWhere((k) => k.startsWith(PREFIX + key + ":")).forEach((k) => s.removeItem(k)); }
