@@ -136,6 +136,10 @@ def test_the_next_officer_never_sees_the_previous_ones_copy(watched, world, endi
         dialog.get_by_role("button", name="Bỏ các thay đổi và đăng xuất").click()
         expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
         assert page.evaluate(STORED) == {"queued": [], "pages": []}
+        # Clear-Site-Data also unregistered the service worker, and Back asks the server again (the sign-in page).
+        assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
+        page.go_back()
+        expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
     else:
         Session.objects.all().delete()  # the session ran out; the tab is closed, someone else picks up the phone
         tab = same_browser(page)
