@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from . import permissions
+from .offline import offline_key
 
 
 def portal(request):
@@ -8,6 +9,8 @@ def portal(request):
     user = getattr(request, "user", None)
     return {
         "portal_demo": settings.PORTAL_DEMO,
+        # Whose offline copies this page may keep; the scripts wipe the others' (base.html, portal/session.js).
+        "offline_key": offline_key(user),
         "nav": {
             "officer": permissions.has_capability(user, "assessment.edit"),
             "review": permissions.has_capability(user, "assessment.review"),

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -8,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import services, two_factor
 from .forms import AccountForm
 from .models import Role
+from .offline import CLEAR_SITE_DATA
 
 # Where each role starts its day. The apps own the pages; this only points at them.
 HOME_BY_ROLE = {
@@ -82,3 +84,13 @@ def email_change_cancel(request):
     services.user_cancel_email_change(user=request.user)
     messages.success(request, _("Đã hủy đổi địa chỉ e-mail."))
     return redirect("accounts:account")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign-out (POST only) that also tells the browser to forget what it kept for this user: the offline
+    copies of the officer form and its queued edits (the page offers to send those first)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.offline import offline_key
 
 RECOGNITION_CAPABILITIES = ("recognition.record_commune", "recognition.record_district", "recognition.record_province")
 
@@ -14,6 +15,17 @@ RECOGNITION_CAPABILITIES = ("recognition.record_commune", "recognition.record_di
 def require_any(user, capabilities) -> None:
     if not any(permissions.has_capability(user, c) for c in capabilities):
         raise PermissionDenied
+
+
+def other_user_answer(request) -> JsonResponse | None:
+    """A request from a page opened by another user of this browser (X-Offline-Key, sent by the officer form's
+    scripts), now sent with whoever signed in since: refused, nothing changes. A shared phone must not save one
+    officer's typing under another's name."""
+    sent = request.headers.get("X-Offline-Key")
+    if sent is None or sent == offline_key(request.user):
+        return None
+    return JsonResponse({"error": _("Trang này được mở bởi một người dùng khác đã đăng xuất; hãy tải lại trang."),
+                         "other_user": True}, status=403)
 
 
 def file_response(file, filename: str, content_type: str):

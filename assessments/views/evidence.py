@@ -17,7 +17,7 @@ from .. import selectors, services
 from ..forms import (
     EvidenceUploadForm,
 )
-from .common import file_response
+from .common import file_response, other_user_answer
 
 
 @login_required
@@ -34,6 +34,8 @@ def _wants_json(request) -> bool:
 @login_required
 @require_POST
 def evidence_delete(request, pk: int):
+    if refused := other_user_answer(request):
+        return refused
     evidence = selectors.evidence_get(user=request.user, pk=pk)
     permissions.require(request.user, "assessment.edit")
     assessment_pk = evidence.result.assessment_id
@@ -56,6 +58,8 @@ def evidence_delete(request, pk: int):
 @require_POST
 def evidence_upload(request, pk: int, criterion_id: int):
     """One evidence file of one criterion, sent on its own by the page (progress bar, retry)."""
+    if refused := other_user_answer(request):
+        return refused
     assessment = selectors.assessment_get(user=request.user, pk=pk)
     permissions.require(request.user, "assessment.edit")
     result = selectors.result_get(assessment=assessment, criterion_id=criterion_id)

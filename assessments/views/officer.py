@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
+from accounts.offline import offline_key
 
 from .. import selectors, services
 from ..forms import (
@@ -23,7 +24,7 @@ from ..forms import (
     StartForm,
 )
 from ..models import Result, Status
-from .common import criterion_fields, mark_differences, stale_data
+from .common import criterion_fields, mark_differences, other_user_answer, stale_data
 
 
 @login_required
@@ -105,6 +106,7 @@ def _autosave_config(assessment, results, *, conflict: bool) -> dict:
         "version": assessment.version,
         "conflict": conflict,
         "save_url": reverse("assessments:criterion_save", args=[assessment.pk]),
+        "page_url": reverse("assessments:assessment_detail", args=[assessment.pk]),
         "sw_url": reverse("assessments:service_worker"),
         "results": [{"criterion": r.criterion_id, "self_result": r.self_result, "note": r.note} for r in results],
         "result_labels": {value: str(label) for value, label in Result.choices},
@@ -133,6 +135,7 @@ def _autosave_config(assessment, results, *, conflict: bool) -> dict:
             "commented": _("có ý kiến của cấp trên"),
             "has_files": _("có tệp minh chứng"),
             "jump_label": _("Tiêu chí %(number)s: %(state)s"),
+            "expired": _("Phiên đăng nhập đã hết hạn: chưa lưu được."),
             "stale_copy": _("Đây là bản trang lưu trên máy khi mất mạng. Các thay đổi từng tiêu chí sẽ tự gửi khi có "
                             "mạng, rồi trang tự tải lại; sau đó mới lưu hoặc gửi cả trang."),
         },
@@ -158,7 +161,12 @@ def assessment_detail(request, pk: int):
     assessment = selectors.assessment_get(user=request.user, pk=pk)
     results = selectors.result_list(assessment=assessment)
     if request.method == "GET":
-        return render(request, "assessments/assessment_detail.html", _detail_context(request, assessment, results))
+        context = _detail_context(request, assessment, results)
+        response = render(request, "assessments/assessment_detail.html", context)
+        if context.get("autosave"):
+            # The officer's form: the service worker keeps a copy of it for this officer only (sw.js).
+            response["X-Offline-Key"] = offline_key(request.user)
+        return response
 
     permissions.require(request.user, "assessment.edit")
     if assessment.status not in (Status.DRAFT, Status.RETURNED):
@@ -210,6 +218,8 @@ def _result_json(result) -> dict:
 @require_POST
 def criterion_save(request, pk: int):
     """Autosave of one criterion (JSON). 409 on a stale version, with the saved value and the typed one."""
+    if refused := other_user_answer(request):
+        return refused
     assessment = selectors.assessment_get(user=request.user, pk=pk)
     permissions.require(request.user, "assessment.edit")
     form = CriterionSaveForm(request.POST)

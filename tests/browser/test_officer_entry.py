@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.offline import offline_key
 from assessments import services
 from assessments.models import Evidence, Result
 from tests import factories
@@ -69,8 +70,8 @@ def test_edits_survive_a_lost_connection_and_a_reload(new_page, shot, draft_page
     expect(state(page, 2)).to_have_text("Chưa lưu")
     expect(state(page, 1)).to_have_text("Chưa lưu")
     expect(page.locator("[data-offline-banner]")).to_contain_text("Mất kết nối mạng")
-    stored = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('criteria-portal:unsaved:'))")
-    assert stored == [f"criteria-portal:unsaved:{draft.pk}:v2"]
+    stored = page.evaluate("Object.keys(localStorage).filter(k => k.includes(':unsaved:'))")
+    assert stored == [f"criteria-portal:{offline_key(officer)}:unsaved:{draft.pk}"]
     shot(page, "20-phone-offline-unsaved", full=False)
     assert result(draft, 2).self_result == Result.NOT_YET
 
@@ -95,7 +96,7 @@ def test_edits_survive_a_lost_connection_and_a_reload(new_page, shot, draft_page
     expect(page.locator("[data-offline-banner]")).to_be_hidden()
     assert result(draft, 1).note == "Chi bộ họp định kỳ hằng tháng, có biên bản"
     assert (result(draft, 2).self_result, result(draft, 2).note) == (Result.NOT_MET, "Thiếu loa ở thôn Mới")
-    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('criteria-portal:')).length") == 0
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.includes(':unsaved:')).length") == 0
     expect(page.get_by_test_id("answered-count")).to_have_text("Đã đánh giá 2/16 tiêu chí")
 
 
