@@ -252,8 +252,35 @@ def _who(user) -> str:
     return user.get_full_name() or user.username
 
 
-def assessment_timeline(*, assessment: Assessment) -> list[TimelineEntry]:
-    """Who did what and when, oldest first: workflow steps plus every change to the answers.
+# The assessment page shows every workflow step but only this many of the latest edits (an officer's
+# autosaves can number in the hundreds); `?timeline=all` shows them all.
+TIMELINE_EDITS = 20
+
+
+@dataclass
+class Timeline:
+    entries: list[TimelineEntry]
+    hidden: int = 0  # the older edits left out
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def bounded(entries: list[TimelineEntry], limit: int | None) -> Timeline:
+    """Every workflow step, and the latest `limit` edits (None: all)."""
+    edits = [e for e in entries if e.kind != "transition"]
+    if limit is None or len(edits) <= limit:
+        return Timeline(entries)
+    dropped = {id(e) for e in edits[: len(edits) - limit]}
+    return Timeline([e for e in entries if id(e) not in dropped], hidden=len(dropped))
+
+
+def assessment_timeline(*, assessment: Assessment, edits: int | None = TIMELINE_EDITS) -> Timeline:
+    """Who did what and when, oldest first: workflow steps plus the changes to the answers (the latest
+    `edits` of them; None: all).
 
     Built from Transition rows and the simple-history records of the assessment and its
     results, in three queries whatever the number of criteria.
@@ -348,7 +375,7 @@ def assessment_timeline(*, assessment: Assessment) -> list[TimelineEntry]:
             )
         last = record
     entries.sort(key=lambda e: (e.at, 0 if e.kind == "change" else 1))
-    return entries
+    return bounded(entries, edits)
 
 
 # ---------------------------------------------------------------- history of decisions and targets

@@ -80,7 +80,8 @@ def _detail_context(request, assessment, results, form=None, **extra):
         "results": results,
         "form": form if editable else None,
         "rows": [(r, criterion_fields(form, r, "result", "note", "files")) for r in results] if editable else None,
-        "timeline": selectors.assessment_timeline(assessment=assessment),
+        "timeline": selectors.assessment_timeline(
+            assessment=assessment, edits=None if request.GET.get("timeline") == "all" else selectors.TIMELINE_EDITS),
         "can_review": permissions.has_capability(user, "assessment.review") and assessment.status == Status.SUBMITTED,
         "can_reopen": permissions.has_capability(user, "assessment.reopen") and assessment.status == Status.VERIFIED,
         "reopen_form": ReopenForm(initial={"version": assessment.version}),

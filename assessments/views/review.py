@@ -109,7 +109,8 @@ def assessment_review(request, pk: int):
         "reviewable": submitted and (started or request.method == "POST"),
         "can_start": submitted and not started and request.method == "GET",
         "conflict": conflict,
-        "timeline": selectors.assessment_timeline(assessment=assessment),
+        "timeline": selectors.assessment_timeline(
+            assessment=assessment, edits=None if request.GET.get("timeline") == "all" else selectors.TIMELINE_EDITS),
         "Status": Status,
     }, status=status)
 

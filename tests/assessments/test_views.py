@@ -4,9 +4,10 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from assessments import services
-from assessments.models import Assessment, Evidence, Recognition, Registration, Result, Status
+from assessments import selectors, services
+from assessments.models import Assessment, CriterionResult, Evidence, Recognition, Registration, Result, Status
 from tests import factories
 from tests.assessments import files
 from tests.conftest import record
@@ -475,3 +476,25 @@ def test_recognition_history_is_shown_to_those_in_scope(client, reviewer_user, c
     page = client.get(reverse("assessments:recognition_list")).content.decode()
     assert 'data-testid="recognition-history"' in page
     assert "Ngày thu hồi: — → 01/02/2025" in page and "Vi phạm an ninh trật tự" in page
+
+
+def test_the_timeline_shows_every_step_and_a_bounded_list_of_edits(client, officer_user, draft):
+    """~160 autosaves made the page grow without bound (issue 17): the latest edits only, the rest on request."""
+    criterion = draft.results.first().criterion_id
+    for n in range(selectors.TIMELINE_EDITS + 15):
+        version = Assessment.objects.get(pk=draft.pk).version
+        services.assessment_save_criterion(assessment=draft, actor=officer_user, version=version,
+                                           criterion_id=criterion, self_result="met", note=f"ghi chú số {n}")
+    # Autosaves come seconds apart (edits of one person within a second are one entry).
+    start = timezone.now() - datetime.timedelta(hours=2)
+    for i, pk in enumerate(CriterionResult.history.filter(assessment_id=draft.pk).order_by("history_id")
+                           .values_list("history_id", flat=True)):
+        CriterionResult.history.filter(history_id=pk).update(history_date=start + datetime.timedelta(minutes=i))
+    client.force_login(officer_user)
+    page = client.get(detail(draft)).content.decode()
+    assert page.count("timeline-entry") == selectors.TIMELINE_EDITS + 1  # + the creation step
+    assert "15 lần sửa kết quả cũ hơn không hiển thị" in page
+    assert f"ghi chú số {selectors.TIMELINE_EDITS + 14}" in page and "ghi chú số 0<" not in page
+    everything = client.get(detail(draft) + "?timeline=all").content.decode()
+    assert everything.count("timeline-entry") == selectors.TIMELINE_EDITS + 16
+    assert "ghi chú số 0" in everything and "không hiển thị" not in everything
