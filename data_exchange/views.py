@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
+from jobs import views as jobs_views
+from jobs.models import Kind as JobKind
 
 from . import selectors, services
 from .forms import KIND_CHOICES, ExportForm, TemplateForm, UploadForm
@@ -68,20 +70,23 @@ def template_download(request):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def export_download(request):
+    """An export of the user's scope, made by a background job (jobs/exports.py): a POST starts it and
+    opens its page; a GET (an old link) shows the button that starts it."""
     permissions.require(request.user, "data.import")
-    form = ExportForm(request.GET, prefix="export")
+    form = ExportForm(request.POST if request.method == "POST" else request.GET, prefix="export")
     if not form.is_valid():
         messages.error(request, _("Hãy chọn loại dữ liệu, định dạng và năm hợp lệ để xuất."))
         return redirect("data_exchange:import")
     kind, fmt, year = (form.cleaned_data[k] for k in ("kind", "format", "year"))
-    if fmt == "csv":  # streamed: a large export never sits whole in the worker's memory
-        data = selectors.export_csv_chunks(kind=kind, user=request.user, year=year)
-    else:
-        data = selectors.export_file(kind=kind, fmt=fmt, user=request.user, year=year)
-    suffix = f"-{year}" if year else ""
-    return _download(data, f"{kind}{suffix}-{timezone.localdate():%Y%m%d}.{fmt}", fmt)
+    title = _("Xuất %(kind)s – %(year)s (.%(format)s)") % {
+        "kind": str(_kind_label(kind)).lower(), "year": year or _("tất cả các năm"), "format": fmt}
+    if request.method == "POST":
+        return jobs_views.start(request, kind=JobKind.DATA_EXPORT, title=title,
+                                params={"kind": kind, "format": fmt, "year": year})
+    return jobs_views.confirm(request, title=title, fields={
+        "export-kind": kind, "export-format": fmt, "export-year": year or ""})
 
 
 @login_required
