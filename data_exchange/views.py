@@ -1,5 +1,7 @@
 """Import page: template download, upload → preview → confirm; exports. Thin views over services."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import permissions
 from jobs import views as jobs_views
 from jobs.models import Kind as JobKind
+from operations.logs import event
 
 from . import selectors, services
 from .forms import KIND_CHOICES, ExportForm, TemplateForm, UploadForm
@@ -44,9 +47,15 @@ def import_page(request):
     upload_form = UploadForm(request.POST or None, request.FILES or None, prefix="upload")
     if request.method == "POST" and upload_form.is_valid():
         upload = upload_form.cleaned_data["file"]
-        pending = services.pending_import_create(
-            user=request.user, kind=upload_form.cleaned_data["kind"], name=upload.name, data=upload.read()
-        )
+        kind = upload_form.cleaned_data["kind"]
+        event("import.started", kind=kind, file_name=upload.name, bytes=upload.size, user_id=request.user.pk)
+        pending = services.pending_import_create(user=request.user, kind=kind, name=upload.name, data=upload.read())
+        if pending.problem_count:
+            event("import.rejected", level=logging.WARNING, kind=kind, file_name=upload.name, stage="check",
+                  problems=pending.problem_count, user_id=request.user.pk)
+        else:
+            event("import.checked", kind=kind, file_name=upload.name, user_id=request.user.pk,
+                  **(pending.summary or {}).get("totals", {}))
         return redirect("data_exchange:preview", pk=pending.pk)
     return render(request, "data_exchange/import.html", {
         "upload_form": upload_form,
@@ -110,10 +119,13 @@ def confirm(request, pk):
         messages.warning(request, _("Tệp này đã được nhập hoặc không còn hiệu lực; không có gì thay đổi."))
         return redirect("data_exchange:import")
     except services.ImportRejected:
+        event("import.rejected", level=logging.WARNING, kind=pending.kind, file_name=pending.file_name,
+              stage="confirm", user_id=request.user.pk)
         messages.error(request, _("Dữ liệu đã thay đổi từ lúc xem trước và tệp không còn hợp lệ; "
                                   "không có gì được ghi. Hãy xem lại danh sách lỗi."))
         return redirect("data_exchange:preview", pk=pending.pk)
     totals = plan.totals()
+    event("import.done", kind=plan.kind, file_name=plan.file_name, user_id=request.user.pk, **totals)
     messages.success(request, _(
         "Đã nhập %(kind)s từ tệp %(name)s: %(created)s tạo mới, %(updated)s cập nhật, %(unchanged)s giữ nguyên."
     ) % {"kind": _kind_label(plan.kind).lower(), "name": plan.file_name, **totals})

@@ -96,16 +96,18 @@ def job_claim(*, job_id: int) -> Job | None:
     return job
 
 
+WRITE_EVERY = 0.5  # seconds between two progress writes of one job
+
+
 @dataclass
 class Progress:
-    """The worker's progress on a job, written at most every `every` seconds (and when it ends).
+    """The worker's progress on a job, written at most every WRITE_EVERY seconds (and when it ends).
 
     Each write is also the job's heartbeat; a write that finds the job no longer this worker's raises
     JobLost, which stops the work.
     """
 
     job: Job
-    every: float = 0.5
     _written: float = 0.0
 
     def _write(self) -> None:
@@ -122,7 +124,7 @@ class Progress:
 
     def advance(self, count: int = 1) -> None:
         self.job.done += count
-        if time.monotonic() - self._written >= self.every:
+        if time.monotonic() - self._written >= WRITE_EVERY:
             self._write()
 
     def flush(self) -> None:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
+from django.tasks import TaskResultStatus
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -39,6 +40,7 @@ from accounts import permissions
 from accounts.models import Role, User
 from assessments.models import Programme
 from assessments.programmes import Calendar, calendar_for, programme_list
+from operations.logs import event
 from reports.completeness import RETURNED, WAITING, UnitState, completeness_load
 
 from .models import Kind, ReminderLog
@@ -186,36 +188,72 @@ class Outcome:
     lines: list[str] = field(default_factory=list)  # stdout: "to <email>: <subject>", "not reachable: …"
     errors: list[str] = field(default_factory=list)
     sent: int = 0
+    queued: int = 0  # handed to the worker (database backend): sent, or retried by a later run
     portal_only: int = 0
     switched_off: int = 0
     already: int = 0
 
 
 def deliver(reminder: Reminder, *, connection=None) -> bool:
+    """Deliver one planned reminder now (see deliver_message)."""
+    return deliver_message(connection=connection, **reminder_message(reminder))
+
+
+def reminder_message(reminder: Reminder) -> dict:
+    """What the task that sends a reminder needs, rendered now (plain JSON: it goes into the queue)."""
+    return {"user_id": reminder.user.pk, "rule": reminder.rule, "day": reminder.day.isoformat(),
+            "subject": reminder.subject[:255], "body": reminder.body(), "text": reminder.text,
+            "link": reminder.link}
+
+
+def deliver_message(*, user_id: int, rule: str, day: str, subject: str, body: str, text: str, link: str,
+                    connection=None) -> bool:
     """Claim (user, rule, day), send the e-mail (if the user has an address) and leave the notice in
     the portal, in one transaction. False when another run has already claimed it."""
-    email = reminder.user.email
+    user = User.objects.get(pk=user_id)
+    email = user.email
     try:
         with transaction.atomic():
-            ReminderLog.objects.create(user=reminder.user, rule=reminder.rule, day=reminder.day, email=email,
-                                       subject=reminder.subject[:255])
+            ReminderLog.objects.create(user=user, rule=rule, day=datetime.date.fromisoformat(day), email=email,
+                                       subject=subject)
             if email:
-                message = EmailMessage(reminder.subject, reminder.body(), settings.DEFAULT_FROM_EMAIL, [email])
+                message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
                 (connection or mailers.default).send_messages([message])
-            notification_create(user=reminder.user, kind=Kind.REMINDER, text=reminder.text, link=reminder.link)
+            notification_create(user=user, kind=Kind.REMINDER, text=text, link=link)
     except IntegrityError:
         return False
     return True
 
 
+def _send(reminder: Reminder, outcome: Outcome) -> None:
+    """Hand one reminder to its task (notifications/tasks.py): the worker sends it (the database backend),
+    or it is sent right here (the immediate backend) and its outcome counted."""
+    from .tasks import reminder_deliver
+
+    user = reminder.user
+    result = reminder_deliver.enqueue(**reminder_message(reminder))
+    if not result.is_finished:
+        outcome.lines.append(f"to {user.email}: {reminder.subject}")
+        outcome.queued += 1
+        return
+    status = result.return_value if result.status == TaskResultStatus.SUCCESSFUL else "failed: task error"
+    if status == "sent":
+        outcome.lines.append(f"to {user.email}: {reminder.subject}")
+        outcome.sent += 1
+    elif status == "already":
+        outcome.already += 1
+    else:
+        outcome.errors.append(f"failed: {user.email} ({status.removeprefix('failed: ')})")
+
+
 def send_reminders(*, day: datetime.date, dry_run: bool = False) -> Outcome:
-    """Send what is due on `day`. With `dry_run`, say what would be sent and write nothing."""
+    """Send what is due on `day`, one task per message. With `dry_run`, say what would be sent and write
+    nothing."""
     outcome = Outcome()
     with translation.override("vi"):
         reminders = plan_reminders(day)
         done = set(ReminderLog.objects.filter(day=day).values_list("user_id", "rule"))
         unreachable: set[int] = set()
-        connection = None if dry_run else mailers.default
         for reminder in reminders:
             user = reminder.user
             if (user.id, reminder.rule) in done:
@@ -228,6 +266,7 @@ def send_reminders(*, day: datetime.date, dry_run: bool = False) -> Outcome:
                 if user.id not in unreachable:
                     unreachable.add(user.id)
                     outcome.lines.append(f"not reachable: {user.username} ({_('chưa có địa chỉ e-mail')})")
+                    event("reminder.not_reachable", user=user.username, rule=reminder.rule, day=day.isoformat())
                 if not dry_run:
                     deliver(reminder)
                 outcome.portal_only += 1
@@ -236,14 +275,5 @@ def send_reminders(*, day: datetime.date, dry_run: bool = False) -> Outcome:
                 outcome.lines.append(f"to {user.email}: {reminder.subject}")
                 outcome.sent += 1
                 continue
-            try:
-                delivered = deliver(reminder, connection=connection)
-            except Exception as exc:  # one bad address or a mail server hiccup must not stop the others
-                outcome.errors.append(f"failed: {user.email} ({exc})")
-                continue
-            if delivered:
-                outcome.lines.append(f"to {user.email}: {reminder.subject}")
-                outcome.sent += 1
-            else:
-                outcome.already += 1
+            _send(reminder, outcome)
     return outcome

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from operations.logs import event
 
 from ..models import Assessment, Status
 from .common import DomainError, lock, move, save
@@ -54,4 +55,5 @@ def assessment_recall(*, assessment: Assessment, actor, reason: str, version: in
     move(assessment, to=Status.DRAFT, actor=actor, reason=reason)
     assessment.submitted_at = None
     save(assessment, actor=actor, reason=reason)
+    event("workflow.recall", assessment=assessment.pk, unit=assessment.unit_id, year=assessment.year, actor=actor.pk)
     return assessment

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts import permissions
 from communes.models import Unit
 from notifications import services as notifications
+from operations.logs import event
 
 from .. import programmes
 from ..models import Assessment, CriteriaSet, CriterionResult, Result, Status, Transition
@@ -128,6 +129,7 @@ def assessment_submit(*, assessment: Assessment, actor, version: int | None = No
     assessment.submitted_at = timezone.now()
     refresh_met_counts(assessment)
     save(assessment, actor=actor, reason=_("Gửi lên cấp trên"))
+    event("workflow.submit", assessment=assessment.pk, unit=assessment.unit_id, year=assessment.year, actor=actor.pk)
     return assessment
 
 
@@ -168,6 +170,7 @@ def assessment_return(*, assessment: Assessment, actor, reason: str, version: in
     assessment.return_reason = reason
     save(assessment, actor=actor, reason=reason)
     notifications.notify_assessment_returned(assessment=assessment, actor=actor)
+    event("workflow.return", assessment=assessment.pk, unit=assessment.unit_id, year=assessment.year, actor=actor.pk)
     return assessment
 
 
@@ -189,6 +192,7 @@ def assessment_verify(*, assessment: Assessment, actor, version: int | None = No
     refresh_met_counts(assessment)
     save(assessment, actor=actor, reason=_("Xác nhận thẩm định"))
     notifications.notify_assessment_verified(assessment=assessment, actor=actor)
+    event("workflow.verify", assessment=assessment.pk, unit=assessment.unit_id, year=assessment.year, actor=actor.pk)
     return assessment
 
 
@@ -207,4 +211,5 @@ def assessment_reopen(*, assessment: Assessment, actor, reason: str, version: in
     assessment.verified_by = None
     refresh_met_counts(assessment)
     save(assessment, actor=actor, reason=reason)
+    event("workflow.reopen", assessment=assessment.pk, unit=assessment.unit_id, year=assessment.year, actor=actor.pk)
     return assessment
