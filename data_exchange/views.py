@@ -24,6 +24,11 @@ CONTENT_TYPES = {
 }
 
 
+def _rows(totals: dict) -> dict:
+    """The import's counts as log fields: rows_created, rows_updated, rows_unchanged."""
+    return {f"rows_{key}": value for key, value in totals.items()}
+
+
 def _kind_label(kind):
     return dict(KIND_CHOICES).get(kind, kind)
 
@@ -55,7 +60,7 @@ def import_page(request):
                   problems=pending.problem_count, user_id=request.user.pk)
         else:
             event("import.checked", kind=kind, file_name=upload.name, user_id=request.user.pk,
-                  **(pending.summary or {}).get("totals", {}))
+                  **_rows((pending.summary or {}).get("totals", {})))
         return redirect("data_exchange:preview", pk=pending.pk)
     return render(request, "data_exchange/import.html", {
         "upload_form": upload_form,
@@ -125,7 +130,7 @@ def confirm(request, pk):
                                   "không có gì được ghi. Hãy xem lại danh sách lỗi."))
         return redirect("data_exchange:preview", pk=pending.pk)
     totals = plan.totals()
-    event("import.done", kind=plan.kind, file_name=plan.file_name, user_id=request.user.pk, **totals)
+    event("import.done", kind=plan.kind, file_name=plan.file_name, user_id=request.user.pk, **_rows(totals))
     messages.success(request, _(
         "Đã nhập %(kind)s từ tệp %(name)s: %(created)s tạo mới, %(updated)s cập nhật, %(unchanged)s giữ nguyên."
     ) % {"kind": _kind_label(plan.kind).lower(), "name": plan.file_name, **totals})

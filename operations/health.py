@@ -35,9 +35,16 @@ class TaskQueue(HealthCheck):
     age: float | None = dataclasses.field(default=None, repr=False)
 
     def run(self):
+        from django.db import connection
+
         from jobs.selectors import queue_age_seconds
 
-        self.age = queue_age_seconds()
+        try:
+            self.age = queue_age_seconds()
+        finally:
+            # Checks run in the library's worker threads: leave no idle connection behind in them.
+            if not connection.in_atomic_block:
+                connection.close()
         if self.age is not None and self.age > self.max_age:
             raise ServiceUnavailable(f"oldest queued task waiting {self.age:.0f} s")
 

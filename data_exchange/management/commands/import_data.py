@@ -53,7 +53,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"… and {plan.more_problems} more problem(s).")
             raise CommandError(f"{path.name}: {plan.problem_count} problem(s), nothing imported.", returncode=1) from None
         totals = plan.totals()
-        event("import.done", kind=kind, file_name=path.name, source="command", **totals)
+        event("import.done", kind=kind, file_name=path.name, source="command", **{f"rows_{k}": v for k, v in totals.items()})
         self.stdout.write(
             f"{path.name}: {kind} created {totals['created']}, updated {totals['updated']}, "
             f"unchanged {totals['unchanged']}, empty rows skipped {plan.skipped_rows}."
