@@ -64,6 +64,7 @@ def _run(job: Job, started: float) -> str:
                                              "nếu vẫn lỗi, hãy báo quản trị hệ thống."))
         event("job.failed", level=logging.ERROR, exc_info=True, job=job.pk, kind=job.kind)
         raise
-    event("job.done", job=job.pk, kind=job.kind, rows=job.done, bytes=size,
+    # What was counted: rows of a data export, steps of a report file.
+    event("job.done", job=job.pk, kind=job.kind, count=max(job.done, job.total), unit=job.unit, bytes=size,
           seconds=round(time.monotonic() - started, 3))
     return "done"

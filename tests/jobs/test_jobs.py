@@ -204,3 +204,34 @@ def test_the_json_has_exactly_the_documented_keys(db):
     with translation.override("vi"):
         body = job_json(Job(state=State.QUEUED))
     assert set(body) == {"state", "done", "total", "message", "result_url"}
+
+
+def test_the_post_only_queues_the_work(client, db, database_tasks, monkeypatch):
+    """A web request never builds the file: with the production backend the builders are not even called."""
+    def never(**kwargs):
+        raise AssertionError("built inside the request")
+
+    monkeypatch.setattr("reports.exports.xlsx_for", never)
+    monkeypatch.setattr("reports.docx_report.docx_for", never)
+    monkeypatch.setattr("reports.exports.national_xlsx", never)
+    client.force_login(factories.administrator())
+    programme = factories.ProgrammeFactory()
+    for url in (reverse("reports:progress_xlsx") + f"?year=2025&programme={programme.code}",
+                reverse("reports:progress_docx") + f"?year=2025&programme={programme.code}",
+                reverse("reports:national_xlsx") + "?year=2025"):
+        assert client.post(url).status_code == 302
+    assert list(Job.objects.values_list("state", flat=True)) == [State.QUEUED] * 3
+    assert DBTaskResult.objects.filter(status="READY").count() == 3
+
+
+def test_the_national_table_comes_from_its_job(client, db):
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.exports import download_via_job
+
+    client.force_login(factories.UserFactory(role="national_viewer"))
+    response = download_via_job(client, reverse("reports:national_xlsx") + "?year=2025")
+    assert response["Content-Disposition"] == 'attachment; filename="toan-quoc-2025.xlsx"'
+    assert load_workbook(io.BytesIO(response.content)).sheetnames

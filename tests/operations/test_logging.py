@@ -104,7 +104,7 @@ def test_an_export_logs_its_job(client, reviewer_user, unit, events):
     found = events()
     done = found["job.done"][0]
     assert [name for name in found if name.startswith("job.")] == ["job.queued", "job.started", "job.done"]
-    assert (done.kind, done.rows) == ("data_export", 1) and done.bytes > 0 and done.seconds >= 0
+    assert (done.kind, done.count, done.unit) == ("data_export", 1, "rows") and done.bytes > 0 and done.seconds >= 0
     # The worker's lines carry the request id of the POST that started the job.
     assert done.request_id == found["job.queued"][0].request_id != "-"
 
