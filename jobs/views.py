@@ -27,7 +27,7 @@ def _own_job(request, pk: int):
 @require_GET
 def job_list(request):
     services.jobs_reap_stale()
-    jobs = list(selectors.job_list(user=request.user).select_related(None)[:LIST_LIMIT])
+    jobs = list(selectors.job_list(user=request.user)[:LIST_LIMIT])
     for job in jobs:
         job.status_text = selectors.job_status_text(job)
     return render(request, "jobs/job_list.html", {"jobs": jobs, "limit": LIST_LIMIT})

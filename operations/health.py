@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import shutil
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
@@ -66,8 +67,6 @@ class MediaDisk(HealthCheck):
 
 
 def _existing_parent(path) -> str:
-    from pathlib import Path
-
     path = Path(path)
     while not path.exists() and path != path.parent:
         path = path.parent
