@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 DEV := DJANGO_SETTINGS_MODULE=criteria_portal.settings.dev
 PORT ?= 8000
 
-.PHONY: run test install assets migrate demo check lint messages clean
+.PHONY: run worker test install assets migrate demo check lint messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Cần Python ≥ 3.12 (python3.13)."; exit 1; }
@@ -28,17 +28,19 @@ migrate: install
 	$(DEV) $(PY) manage.py migrate --noinput -v1
 
 demo: migrate
-	$(DEV) $(PY) manage.py load_divisions
-	$(DEV) $(PY) manage.py load_reform_2025
-	$(DEV) $(PY) manage.py load_criteria
-	$(DEV) $(PY) manage.py load_targets
-	$(DEV) $(PY) manage.py load_model_types
+	$(DEV) $(PY) manage.py load_reference_data
 	$(DEV) PORTAL_DEMO=1 $(PY) manage.py seed_demo
 	$(DEV) PORTAL_DEMO=1 $(PY) manage.py seed_demo_models
 
+# The server and, beside it, the worker of background jobs (exports); Ctrl+C stops both.
 run: demo
 	@echo "Cổng tiêu chí: http://127.0.0.1:$(PORT)  (dừng: Ctrl+C)"
-	$(DEV) PORTAL_DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@$(DEV) PORTAL_DEMO=1 $(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEV) PORTAL_DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+worker: install
+	$(DEV) $(PY) manage.py db_worker
 
 test: install
 	$(PY) -m pytest

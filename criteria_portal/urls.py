@@ -13,4 +13,7 @@ urlpatterns = [
     path("data/", include("data_exchange.urls")),
     path("inventory/", include("inventory.urls")),
     path("notifications/", include("notifications.urls")),
+    path("jobs/", include("jobs.urls")),
+    # /health/, /health/live/ (no sign-in) and /metrics (configured addresses only).
+    path("", include("operations.urls")),
 ]

@@ -1,5 +1,7 @@
 """Import page: template download, upload → preview → confirm; exports. Thin views over services."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
@@ -9,6 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
+from jobs import views as jobs_views
+from jobs.models import Kind as JobKind
+from operations.logs import event
 
 from . import selectors, services
 from .forms import KIND_CHOICES, ExportForm, TemplateForm, UploadForm
@@ -17,6 +22,11 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+def _rows(totals: dict) -> dict:
+    """The import's counts as log fields: rows_created, rows_updated, rows_unchanged."""
+    return {f"rows_{key}": value for key, value in totals.items()}
 
 
 def _kind_label(kind):
@@ -42,9 +52,15 @@ def import_page(request):
     upload_form = UploadForm(request.POST or None, request.FILES or None, prefix="upload")
     if request.method == "POST" and upload_form.is_valid():
         upload = upload_form.cleaned_data["file"]
-        pending = services.pending_import_create(
-            user=request.user, kind=upload_form.cleaned_data["kind"], name=upload.name, data=upload.read()
-        )
+        kind = upload_form.cleaned_data["kind"]
+        event("import.started", kind=kind, file_name=upload.name, bytes=upload.size, user_id=request.user.pk)
+        pending = services.pending_import_create(user=request.user, kind=kind, name=upload.name, data=upload.read())
+        if pending.problem_count:
+            event("import.rejected", level=logging.WARNING, kind=kind, file_name=upload.name, stage="check",
+                  problems=pending.problem_count, user_id=request.user.pk)
+        else:
+            event("import.checked", kind=kind, file_name=upload.name, user_id=request.user.pk,
+                  **_rows((pending.summary or {}).get("totals", {})))
         return redirect("data_exchange:preview", pk=pending.pk)
     return render(request, "data_exchange/import.html", {
         "upload_form": upload_form,
@@ -68,20 +84,23 @@ def template_download(request):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def export_download(request):
+    """An export of the user's scope, made by a background job (jobs/exports.py): a POST starts it and
+    opens its page; a GET (an old link) shows the button that starts it."""
     permissions.require(request.user, "data.import")
-    form = ExportForm(request.GET, prefix="export")
+    form = ExportForm(request.POST if request.method == "POST" else request.GET, prefix="export")
     if not form.is_valid():
         messages.error(request, _("Hãy chọn loại dữ liệu, định dạng và năm hợp lệ để xuất."))
         return redirect("data_exchange:import")
     kind, fmt, year = (form.cleaned_data[k] for k in ("kind", "format", "year"))
-    if fmt == "csv":  # streamed: a large export never sits whole in the worker's memory
-        data = selectors.export_csv_chunks(kind=kind, user=request.user, year=year)
-    else:
-        data = selectors.export_file(kind=kind, fmt=fmt, user=request.user, year=year)
-    suffix = f"-{year}" if year else ""
-    return _download(data, f"{kind}{suffix}-{timezone.localdate():%Y%m%d}.{fmt}", fmt)
+    title = _("Xuất %(kind)s – %(year)s (.%(format)s)") % {
+        "kind": str(_kind_label(kind)).lower(), "year": year or _("tất cả các năm"), "format": fmt}
+    if request.method == "POST":
+        return jobs_views.start(request, kind=JobKind.DATA_EXPORT, title=title,
+                                params={"kind": kind, "format": fmt, "year": year})
+    return jobs_views.confirm(request, title=title, fields={
+        "export-kind": kind, "export-format": fmt, "export-year": year or ""})
 
 
 @login_required
@@ -105,10 +124,13 @@ def confirm(request, pk):
         messages.warning(request, _("Tệp này đã được nhập hoặc không còn hiệu lực; không có gì thay đổi."))
         return redirect("data_exchange:import")
     except services.ImportRejected:
+        event("import.rejected", level=logging.WARNING, kind=pending.kind, file_name=pending.file_name,
+              stage="confirm", user_id=request.user.pk)
         messages.error(request, _("Dữ liệu đã thay đổi từ lúc xem trước và tệp không còn hợp lệ; "
                                   "không có gì được ghi. Hãy xem lại danh sách lỗi."))
         return redirect("data_exchange:preview", pk=pending.pk)
     totals = plan.totals()
+    event("import.done", kind=plan.kind, file_name=plan.file_name, user_id=request.user.pk, **_rows(totals))
     messages.success(request, _(
         "Đã nhập %(kind)s từ tệp %(name)s: %(created)s tạo mới, %(updated)s cập nhật, %(unchanged)s giữ nguyên."
     ) % {"kind": _kind_label(plan.kind).lower(), "name": plan.file_name, **totals})

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
+from django.tasks import TaskResultStatus
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -42,6 +43,7 @@ from accounts.email_addresses import refusal_reason
 from accounts.models import Role, User
 from assessments.models import Programme
 from assessments.programmes import Calendar, calendar_for, programme_list
+from operations.logs import event
 from reports.completeness import RETURNED, WAITING, UnitState, completeness_load
 
 from .models import Kind, ReminderLog
@@ -189,6 +191,7 @@ class Outcome:
     lines: list[str] = field(default_factory=list)  # stdout: "to <email>: <subject>", "not reachable: …"
     errors: list[str] = field(default_factory=list)
     sent: int = 0
+    queued: int = 0  # handed to the worker (database backend): sent, or retried by a later run
     portal_only: int = 0
     switched_off: int = 0
     already: int = 0
@@ -196,7 +199,7 @@ class Outcome:
 
 @dataclass
 class Delivery:
-    """What `deliver` did. False when another run had already claimed (user, rule, day)."""
+    """What a delivery did. False when another run had already claimed (user, rule, day)."""
 
     claimed: bool
     refused: str = ""  # the mail server refused the address: only the notice in the portal was left
@@ -211,16 +214,30 @@ ADDRESS_REFUSED = (smtplib.SMTPRecipientsRefused, ValueError)
 
 
 def deliver(reminder: Reminder, *, connection=None, by_email: bool = True) -> Delivery:
+    """Deliver one planned reminder now (see deliver_message)."""
+    return deliver_message(connection=connection, by_email=by_email, **reminder_message(reminder))
+
+
+def reminder_message(reminder: Reminder) -> dict:
+    """What the task that sends a reminder needs, rendered now (plain JSON: it goes into the queue)."""
+    return {"user_id": reminder.user.pk, "rule": reminder.rule, "day": reminder.day.isoformat(),
+            "subject": reminder.subject[:255], "body": reminder.body(), "text": reminder.text,
+            "link": reminder.link}
+
+
+def deliver_message(*, user_id: int, rule: str, day: str, subject: str, body: str, text: str, link: str,
+                    connection=None, by_email: bool = True) -> Delivery:
     """Claim (user, rule, day), send the e-mail (if the user has a usable address and `by_email`) and leave
     the notice in the portal, in one transaction. Not claimed when another run has already claimed it."""
-    email = reminder.user.email if by_email else ""
+    user = User.objects.get(pk=user_id)
+    email = user.email if by_email else ""
     refused = ""
     try:
         with transaction.atomic():
-            log = ReminderLog.objects.create(user=reminder.user, rule=reminder.rule, day=reminder.day, email=email,
-                                             subject=reminder.subject[:255])
+            log = ReminderLog.objects.create(user=user, rule=rule, day=datetime.date.fromisoformat(day), email=email,
+                                             subject=subject)
             if email:
-                message = EmailMessage(reminder.subject, reminder.body(), settings.DEFAULT_FROM_EMAIL, [email])
+                message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
                 try:
                     (connection or mailers.default).send_messages([message])
                 except ADDRESS_REFUSED as exc:
@@ -228,7 +245,7 @@ def deliver(reminder: Reminder, *, connection=None, by_email: bool = True) -> De
                         "email": email, "reason": _refusal_text(exc)}
                     log.email = ""
                     log.save(update_fields=["email"])
-            notification_create(user=reminder.user, kind=Kind.REMINDER, text=reminder.text, link=reminder.link)
+            notification_create(user=user, kind=Kind.REMINDER, text=text, link=link)
     except IntegrityError:
         return Delivery(claimed=False)
     return Delivery(claimed=True, refused=refused)
@@ -241,8 +258,32 @@ def _refusal_text(exc: Exception) -> str:
     return str(exc)[:200]
 
 
+def _send(reminder: Reminder, outcome: Outcome, not_reachable) -> None:
+    """Hand one reminder to its task (notifications/tasks.py): the worker sends it (the database backend),
+    or it is sent right here (the immediate backend) and its outcome counted."""
+    from .tasks import reminder_deliver
+
+    user = reminder.user
+    result = reminder_deliver.enqueue(**reminder_message(reminder))
+    if not result.is_finished:
+        outcome.lines.append(f"to {user.email}: {reminder.subject}")
+        outcome.queued += 1
+        return
+    status = result.return_value if result.status == TaskResultStatus.SUCCESSFUL else "failed: task error"
+    if status == "sent":
+        outcome.lines.append(f"to {user.email}: {reminder.subject}")
+        outcome.sent += 1
+    elif status == "already":
+        outcome.already += 1
+    elif status.startswith("refused: "):
+        not_reachable(user, status.removeprefix("refused: "))
+        outcome.portal_only += 1
+    else:
+        outcome.errors.append(f"failed: {user.email} ({status.removeprefix('failed: ')})")
+
+
 def send_reminders(*, day: datetime.date, dry_run: bool = False) -> Outcome:
-    """Send what is due on `day`. With `dry_run`, say what would be sent and write nothing.
+    """Send what is due on `day`, one task per message. With `dry_run`, say what would be sent and write nothing.
 
     A user without a usable address (none, one the mailer cannot send to, or one the mail server refuses) is
     reported as `not reachable: <username> (<why>)` and still gets the notice in the portal; that is not a
@@ -257,8 +298,8 @@ def send_reminders(*, day: datetime.date, dry_run: bool = False) -> Outcome:
             if user.id not in unreachable:
                 unreachable.add(user.id)
                 outcome.lines.append(f"not reachable: {user.username} ({why})")
+                event("reminder.not_reachable", user=user.username, day=day.isoformat(), reason=why)
 
-        connection = None if dry_run else mailers.default
         for reminder in reminders:
             user = reminder.user
             if (user.id, reminder.rule) in done:
@@ -278,19 +319,7 @@ def send_reminders(*, day: datetime.date, dry_run: bool = False) -> Outcome:
                 outcome.lines.append(f"to {user.email}: {reminder.subject}")
                 outcome.sent += 1
                 continue
-            try:
-                delivery = deliver(reminder, connection=connection)
-            except Exception as exc:  # a mail server hiccup must not stop the others; the next run retries
-                outcome.errors.append(f"failed: {user.email} ({exc})")
-                continue
-            if not delivery:
-                outcome.already += 1
-            elif delivery.refused:
-                not_reachable(user, delivery.refused)
-                outcome.portal_only += 1
-            else:
-                outcome.lines.append(f"to {user.email}: {reminder.subject}")
-                outcome.sent += 1
+            _send(reminder, outcome, not_reachable)
     return outcome
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from accounts.models import Role
@@ -19,9 +20,10 @@ from assessments.programmes import ProgrammeError, programme_get, programme_list
 from assessments.selectors import TARGET_FIELDS, object_history
 from communes.lineage import predecessor_ids, unit_lineage
 from communes.models import Unit
+from jobs import views as jobs_views
+from jobs.models import Kind as JobKind
 
 from . import exports, selectors
-from .docx_report import docx_for
 from .maps import VIEWS, map_data
 from .national import national_report
 from .national import sorted_rows as national_sorted
@@ -201,20 +203,9 @@ def progress_json(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def progress_xlsx(request):
-    permissions.require(request.user, "reports.view_province")
-    programme = _programme(request)
-    try:
-        year, figures = _export_params(request, programme)
-    except BadParameter as exc:
-        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
-    content = exports.xlsx_for(year=year, programme=programme, figures=figures)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="tien-do-{programme.code}-{year}{_suffix(figures)}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _report_file_job(request, JobKind.PROGRESS_XLSX, _("Báo cáo tiến độ năm %(year)s (Excel) – %(programme)s"))
 
 
 def _suffix(figures: str) -> str:
@@ -391,17 +382,15 @@ def national_json(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def national_xlsx(request):
     permissions.require(request.user, "reports.view_national")
     try:
         year = _parse_year(request.GET.get("year"), timezone.localdate().year)
     except BadParameter as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
-    response = HttpResponse(exports.national_xlsx(national_report(year=year)),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="toan-quoc-{year}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _export_job(request, JobKind.NATIONAL_XLSX, _("Bảng toàn quốc năm %(year)s (Excel)") % {"year": year},
+                       {"year": year})
 
 
 @login_required
@@ -427,18 +416,31 @@ def map_view(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def progress_docx(request):
     """The yearly report for the meeting (.docx, Vietnamese administrative layout)."""
+    return _report_file_job(request, JobKind.PROGRESS_DOCX, _("Báo cáo Word năm %(year)s – %(programme)s"))
+
+
+# ---------------------------------------------------------------- exports made by background jobs (issue 19)
+# The files are built in the worker (jobs/exports.py calls exports.xlsx_for, docx_for, national_xlsx): a
+# POST starts the job and opens its page; a GET (an old link, a bookmark) shows the button that starts it.
+
+
+def _export_job(request, kind: str, title: str, params: dict):
+    if request.method == "POST":
+        return jobs_views.start(request, kind=kind, title=title, params=params, unit="steps")
+    return jobs_views.confirm(request, title=title)
+
+
+def _report_file_job(request, kind: str, title: str):
     permissions.require(request.user, "reports.view_province")
     programme = _programme(request)
     try:
         year, figures = _export_params(request, programme)
     except BadParameter as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
-    response = HttpResponse(
-        docx_for(year=year, programme=programme, figures=figures),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-{programme.code}-{year}{_suffix(figures)}.docx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    title = title % {"year": year, "programme": programme.name}
+    if figures != OFFICIAL:
+        title = f"{title} – {_('số liệu sơ bộ')}"
+    return _export_job(request, kind, title, {"year": year, "programme": programme.code, "figures": figures})

@@ -99,3 +99,23 @@ def _force_login_passes_the_second_step(monkeypatch):
             session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+def _reset_task_backends(*, setting, **kwargs):
+    """Django 6.1 keeps the task backends it built; a test that overrides TASKS gets new ones (and the
+    next test the old ones again)."""
+    if setting != "TASKS":
+        return
+    from asgiref.local import Local
+    from django.tasks import task_backends
+
+    task_backends.__dict__.pop("settings", None)
+    task_backends._settings = None
+    task_backends._connections = Local(task_backends.thread_critical)
+
+
+def _connect_task_backend_reset():
+    from django.test.signals import setting_changed
+
+    setting_changed.connect(_reset_task_backends, dispatch_uid="tests.reset_task_backends")
+
+
+_connect_task_backend_reset()

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from operations.logs import event
 
 from .. import facts
 from ..models import Assessment, Status
@@ -57,4 +58,5 @@ def assessment_recall(*, assessment: Assessment, actor, reason: str, version: in
     assessment.submitted_at = None
     save(assessment, actor=actor, reason=reason)
     facts.assessment_changed(assessment)
+    event("workflow.recall", assessment=assessment.pk, unit=assessment.unit_id, year=assessment.year, actor=actor.pk)
     return assessment

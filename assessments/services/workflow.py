@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts import permissions
 from communes.models import Unit
 from notifications import services as notifications
+from operations.logs import event
 
 from .. import facts, programmes
 from ..models import Assessment, CriteriaSet, CriterionResult, Result, Status, Transition
@@ -133,6 +134,7 @@ def assessment_submit(*, assessment: Assessment, actor, version: int | None = No
     refresh_met_counts(assessment)
     save(assessment, actor=actor, reason=_("Gửi lên cấp trên"))
     facts.assessment_changed(assessment)
+    event("workflow.submit", assessment=assessment.pk, unit=assessment.unit_id, year=assessment.year, actor=actor.pk)
     return assessment
 
 
@@ -174,6 +176,7 @@ def assessment_return(*, assessment: Assessment, actor, reason: str, version: in
     save(assessment, actor=actor, reason=reason)
     facts.assessment_changed(assessment)
     notifications.notify_assessment_returned(assessment=assessment, actor=actor)
+    event("workflow.return", assessment=assessment.pk, unit=assessment.unit_id, year=assessment.year, actor=actor.pk)
     return assessment
 
 
@@ -196,6 +199,7 @@ def assessment_verify(*, assessment: Assessment, actor, version: int | None = No
     save(assessment, actor=actor, reason=_("Xác nhận thẩm định"))
     facts.assessment_changed(assessment)
     notifications.notify_assessment_verified(assessment=assessment, actor=actor)
+    event("workflow.verify", assessment=assessment.pk, unit=assessment.unit_id, year=assessment.year, actor=actor.pk)
     return assessment
 
 
@@ -215,4 +219,5 @@ def assessment_reopen(*, assessment: Assessment, actor, reason: str, version: in
     refresh_met_counts(assessment)
     save(assessment, actor=actor, reason=reason)
     facts.assessment_changed(assessment)
+    event("workflow.reopen", assessment=assessment.pk, unit=assessment.unit_id, year=assessment.year, actor=actor.pk)
     return assessment

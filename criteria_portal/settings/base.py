@@ -48,9 +48,15 @@ INSTALLED_APPS = [
     "data_exchange",
     "inventory",
     "notifications",
+    "django_tasks_db",
+    "operations",
+    "jobs",
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and the response, carry its id.
+    "operations.request_id.RequestIdMiddleware",
+    "operations.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.portal",
                 "notifications.context_processors.notifications",
+                "jobs.context_processors.jobs",
             ],
         },
     },
@@ -160,12 +167,37 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
 ]
-STORAGES = {
-    # Evidence files and scanned decisions: private storage, served only through scoped views.
-    "default": {
+# Evidence files, scanned decisions and the files of background jobs: private storage, served only through
+# scoped views that read them with storage.open() — no code assumes a local path. Local disk by default;
+# an S3-compatible store with STORAGE_BACKEND=s3 (django-storages), for several app servers.
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local").strip().lower()
+if STORAGE_BACKEND == "s3":
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            "location": os.environ.get("S3_PREFIX", ""),
+            # Private objects: never a public URL; downloads go through the portal's scoped views.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif STORAGE_BACKEND == "local":
+    DEFAULT_STORAGE = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": os.environ.get("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media"))},
-    },
+    }
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("STORAGE_BACKEND must be 'local' or 's3'.")
+STORAGES = {
+    "default": DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_URL = None  # never served publicly
@@ -208,16 +240,66 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
 
+# Logs: one line per event on standard error (journald keeps them), every line with the request id;
+# LOG_FORMAT=json writes one JSON object per line for a log collector (operations/logs.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Every 403 and 400 came with a traceback; one line is enough for an answer the portal meant to give.
-    "filters": {"client_errors": {"()": "criteria_portal.log_filters.ClientErrorsWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
+    "filters": {
+        # Every 403 and 400 came with a traceback; one line is enough for an answer the portal meant to give.
+        "client_errors": {"()": "criteria_portal.log_filters.ClientErrorsWithoutTraceback"},
+        "request_id": {"()": "operations.request_id.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "operations.logs.json_formatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id", "client_errors"],
+                             "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     # On the logger too, for handlers added elsewhere; django.security.* (400s) pass through the handler's.
-    "loggers": {"django.request": {"filters": ["client_errors"]}},
+    "loggers": {
+        "django.request": {"filters": ["client_errors"]},
+        # The worker's own lines (task started/finished) through the same handler, not a second one.
+        "django_tasks_db": {"level": "INFO"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Background work (issue 19): Django's Tasks framework. The database backend of django-tasks-db keeps the
+# queue in the portal's own database and `manage.py db_worker` runs it (make run starts one beside the
+# server; see Deploying). TASKS_BACKEND=immediate runs a task inside the request that enqueues it (tests);
+# any other value is the dotted path of another backend (e.g. django_tasks_rq.RQBackend, with its app and
+# RQ_QUEUES added in a settings module) — the code only uses django.tasks.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip()
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+        }.get(TASKS_BACKEND, TASKS_BACKEND),
+    }
+}
+# A running job whose progress has not moved for this long died with its worker: it is marked failed
+# (and can be retried) when someone looks at it or a worker starts another job.
+JOBS_STALE_MINUTES = int(os.environ.get("JOBS_STALE_MINUTES", "15"))
+# Finished jobs and their files are deleted after this many days (`prune_jobs`, daily).
+JOBS_KEEP_DAYS = int(os.environ.get("JOBS_KEEP_DAYS", "7"))
+
+# GET /health/ (operations/health.py): 503 when the oldest queued task waits longer than this (no worker),
+# or the disk holding the media has less free space than this.
+HEALTH_QUEUE_MAX_AGE = int(os.environ.get("HEALTH_QUEUE_MAX_AGE", "600"))  # seconds
+HEALTH_MEDIA_MIN_FREE_MB = int(os.environ.get("HEALTH_MEDIA_MIN_FREE_MB", "500"))
+# Prometheus metrics at /metrics, only for these client addresses (404 for any other).
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+
+# Error reporting: only when SENTRY_DSN is set (sentry-sdk is not even imported otherwise).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    from operations.sentry import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+                traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")))
 
 # E-mail (deadline reminders, `send_reminders`): the SMTP server named by the environment, as
 # Django 6.1's MAILERS (the EMAIL_* settings are deprecated; the variables keep their usual names).

@@ -1,5 +1,6 @@
 """Test runs: PostgreSQL when DATABASE_URL is set, SQLite otherwise; fast hashing."""
 
+import os
 import tempfile
 
 from .base import *  # noqa: F403
@@ -13,9 +14,14 @@ STORAGES = {
     **STORAGES,
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": tempfile.mkdtemp(prefix="portal-test-media-")},
+        # A worker started by a test (tests/jobs) is told the test run's folder through the environment.
+        "OPTIONS": {"location": os.environ.get("PORTAL_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="portal-test-media-")},
     },
 }
+# Tasks run inside the request that enqueues them, so a test sees their effect at once; the tests of the
+# queue itself switch to the database backend and run the worker (tests/jobs).
+TASKS = {"default": {"BACKEND": os.environ.get("PORTAL_TEST_TASKS_BACKEND",
+                                               "django.tasks.backends.immediate.ImmediateBackend")}}
 AXES_FAILURE_LIMIT = 3
 # django-otp's own back-off (1, 2, 4 … s after a wrong code) would make a right code typed just after a wrong
 # one fail at random in tests; one test turns it back on. django-axes' lockout stays on.

@@ -10,6 +10,7 @@ from assessments.models import Assessment, Registration
 from data_exchange.models import PendingImport
 from tests import factories
 from tests.conftest import record
+from tests.exports import download_via_job
 
 from .conftest import assessment_row, csv_bytes
 
@@ -132,9 +133,9 @@ def test_export_download_is_scoped(client, reviewer_user, unit, other_unit):
     factories.RegistrationFactory(unit=unit, year=2023)
     factories.RegistrationFactory(unit=other_unit, year=2023)
     client.force_login(reviewer_user)
-    response = client.get(reverse("data_exchange:export"),
-                          {"export-kind": "registrations", "export-format": "csv", "export-year": ""})
-    assert response.getvalue().decode("utf-8-sig").splitlines() == [  # streamed
+    response = download_via_job(client, reverse("data_exchange:export"),
+                                {"export-kind": "registrations", "export-format": "csv", "export-year": ""})
+    assert response.content.decode("utf-8-sig").splitlines() == [
         "commune_code,year,programme", f"{unit.code},2023,nq12_commune"]
 
 
@@ -152,15 +153,14 @@ def test_problems_are_shown_in_english_when_chosen(client, reviewer_user, other_
     assert "Row 2, column commune_code:" in page and "is outside your scope" in page
 
 
-def test_csv_export_is_streamed(client, reviewer_user, unit, monkeypatch):
+def test_csv_export_is_read_in_batches(client, reviewer_user, unit, monkeypatch):
     monkeypatch.setattr("data_exchange.selectors.EXPORT_BATCH", 1)  # several batches of assessments
     record(unit, 2023, 16)
     record(unit, 2024, 9, stage="self")
     client.force_login(reviewer_user)
-    response = client.get(reverse("data_exchange:export"),
-                          {"export-kind": "assessments", "export-format": "csv", "export-year": ""})
-    assert response.status_code == 200 and response.streaming
-    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    response = download_via_job(client, reverse("data_exchange:export"),
+                                {"export-kind": "assessments", "export-format": "csv", "export-year": ""})
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert lines == [
         ",".join(["commune_code", "year", "stage"] + [f"c{n}" for n in range(1, 17)] + ["programme", "status"]),
         ",".join([str(unit.code), "2023", "verified"] + ["1"] * 16 + ["nq12_commune", ""]),
@@ -168,12 +168,12 @@ def test_csv_export_is_streamed(client, reviewer_user, unit, monkeypatch):
     ]
 
 
-@pytest.mark.parametrize("url", [
-    reverse("data_exchange:template") + "?template-kind=assessments&template-year=2024",
-    reverse("data_exchange:export") + "?export-kind=assessments&export-format=csv&export-year=",
-    reverse("data_exchange:export") + "?export-kind=recognitions&export-format=xlsx&export-year=2024",
+@pytest.mark.parametrize("url, data", [
+    (reverse("data_exchange:template") + "?template-kind=assessments&template-year=2024", None),
+    (reverse("data_exchange:export"), {"export-kind": "assessments", "export-format": "csv", "export-year": ""}),
+    (reverse("data_exchange:export"), {"export-kind": "recognitions", "export-format": "xlsx", "export-year": 2024}),
 ])
-def test_downloads_are_not_cached(client, reviewer_user, url):
+def test_downloads_are_not_cached(client, reviewer_user, url, data):
     client.force_login(reviewer_user)
-    response = client.get(url)
+    response = client.get(url) if data is None else download_via_job(client, url, data)
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"

@@ -12,6 +12,7 @@ from inventory.services import model_types_load
 from reports.exports import band_label, met_label
 from reports.progress import BAND_KEYS, progress_report
 from tests import factories
+from tests.exports import download_via_job
 
 from .test_progress_report_command import run
 
@@ -65,11 +66,11 @@ def test_docx_download_from_the_report_page(client, scenario):
     client.force_login(factories.province_viewer())
     page = client.get(reverse("reports:progress") + "?year=2025").content.decode()
     assert reverse("reports:progress_docx") in page
-    response = client.get(reverse("reports:progress_docx") + "?year=2025&figures=preliminary")
-    assert response.status_code == 200
+    response = download_via_job(client, reverse("reports:progress_docx") + "?year=2025&figures=preliminary")
     assert response["Content-Disposition"].endswith('-2025-so-bo.docx"')
     _doc, text, _head = read(response.content)
     assert "Số liệu sơ bộ" in text
     officer = factories.officer(factories.UnitFactory())
     client.force_login(officer)
     assert client.get(reverse("reports:progress_docx") + "?year=2025").status_code == 403
+    assert client.post(reverse("reports:progress_docx") + "?year=2025").status_code == 403

@@ -1,5 +1,6 @@
 """import_data {assessments,recognitions,registrations,models} FILE [--user USERNAME] (DESIGN §5)."""
 
+import logging
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -7,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from data_exchange.importing import KINDS
 from data_exchange.services import ImportRejected, data_import
+from operations.logs import event
 
 
 class Command(BaseCommand):
@@ -38,16 +40,20 @@ class Command(BaseCommand):
             actor = get_user_model().objects.filter(username=user, is_active=True).first()
             if actor is None:
                 raise CommandError(f"no active user {user!r}")
+        event("import.started", kind=kind, file_name=path.name, bytes=len(data), source="command")
         try:
             plan = data_import(kind=kind, name=path.name, data=data, actor=actor)
         except ImportRejected as rejected:
             plan = rejected.plan
+            event("import.rejected", level=logging.WARNING, kind=kind, file_name=path.name,
+                  problems=plan.problem_count, source="command")
             for problem in plan.problems:  # the first IMPORT_MAX_PROBLEMS, by row
                 self.stderr.write(str(problem))
             if plan.more_problems:
                 self.stderr.write(f"… and {plan.more_problems} more problem(s).")
             raise CommandError(f"{path.name}: {plan.problem_count} problem(s), nothing imported.", returncode=1) from None
         totals = plan.totals()
+        event("import.done", kind=kind, file_name=path.name, source="command", **{f"rows_{k}": v for k, v in totals.items()})
         self.stdout.write(
             f"{path.name}: {kind} created {totals['created']}, updated {totals['updated']}, "
             f"unchanged {totals['unchanged']}, empty rows skipped {plan.skipped_rows}."

@@ -33,7 +33,9 @@ class Command(BaseCommand):
             self.stderr.write(line)
         self.stderr.write(
             ("Chạy thử, không gửi gì. " if dry_run else "")
-            + f"Ngày {day:%d/%m/%Y}: {outcome.sent} thư, {outcome.portal_only} chỉ thông báo trong cổng "
+            + f"Ngày {day:%d/%m/%Y}: {outcome.sent} thư"
+            + (f" (và {outcome.queued} thư đã giao cho tác vụ nền gửi)" if outcome.queued else "")
+            + f", {outcome.portal_only} chỉ thông báo trong cổng "
             f"(chưa có e-mail hoặc không gửi được đến địa chỉ), {outcome.switched_off} người đã tắt nhắc hạn, {outcome.already} đã gửi trước đó."
         )
         if outcome.errors:

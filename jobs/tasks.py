@@ -1,0 +1,70 @@
+"""The one task every job runs in: claim the job, run its kind's work with progress, store the result.
+
+A job's work is a function `work(job, progress) -> Output` (jobs/exports.py); adding a kind (the import,
+phase 2) is adding such a function to WORK. An error the user can act on (JobFailure) becomes the job's
+message; any other error is logged with its traceback and the user gets a general message. The result
+file is written to a temporary file that dies with the process, and stored only once complete, so a
+worker killed mid-job leaves nothing behind but a running job whose heartbeat stops (then reaped).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.tasks import task
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from operations.logs import event
+from operations.request_id import current as current_request_id
+
+from . import services
+from .models import Job
+
+
+def _work(kind: str):
+    from .exports import WORK
+
+    return WORK[kind]
+
+
+@task
+def job_run(job_id: int) -> str:
+    services.jobs_reap_stale()
+    job = services.job_claim(job_id=job_id)
+    if job is None:
+        return "skipped"
+    token = current_request_id.set(job.request_id or f"job-{job.pk}")
+    started = time.monotonic()
+    try:
+        with translation.override(job.params.get("language") or translation.get_language()):
+            return _run(job, started)
+    finally:
+        current_request_id.reset(token)
+
+
+def _run(job: Job, started: float) -> str:
+    event("job.started", job=job.pk, kind=job.kind, attempt=job.attempts, user_id=job.owner_id)
+    progress = services.Progress(job)
+    try:
+        output = _work(job.kind)(job, progress)
+        with output.file:
+            size = output.file.seek(0, 2)
+            services.job_finish(job=job, output=output)
+    except services.JobLost:
+        event("job.lost", level=logging.WARNING, job=job.pk, attempt=job.attempts)
+        return "lost"
+    except services.JobFailure as failure:
+        services.job_fail(job=job, message=str(failure))
+        event("job.failed", level=logging.WARNING, job=job.pk, kind=job.kind, reason=str(failure))
+        return "failed"
+    except Exception:
+        services.job_fail(job=job, message=_("Có lỗi khi xử lý tác vụ; không có tệp nào được tạo. Hãy thử lại; "
+                                             "nếu vẫn lỗi, hãy báo quản trị hệ thống."))
+        event("job.failed", level=logging.ERROR, exc_info=True, job=job.pk, kind=job.kind)
+        raise
+    # What was counted: rows of a data export, steps of a report file.
+    event("job.done", job=job.pk, kind=job.kind, count=max(job.done, job.total), unit=job.unit, bytes=size,
+          seconds=round(time.monotonic() - started, 3))
+    return "done"

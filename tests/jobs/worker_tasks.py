@@ -1,0 +1,29 @@
+"""A task for the test that kills a worker in the middle of a job: the job runner with a slow export."""
+
+import tempfile
+import time
+
+from django.tasks import task
+
+from jobs import tasks
+from jobs.exports import WORK
+from jobs.models import Kind
+from jobs.services import Output
+
+ROWS = 400
+
+
+def slow_export(job, progress):
+    progress.start(ROWS)
+    out = tempfile.TemporaryFile()
+    for _ in range(ROWS):
+        out.write(b"row\r\n")
+        time.sleep(0.05)
+        progress.advance()
+    return Output(out, "slow.csv", "text/csv")
+
+
+@task
+def slow_job_run(job_id: int) -> str:
+    WORK[Kind.DATA_EXPORT] = slow_export  # in the worker process only
+    return tasks.job_run.call(job_id)
