@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
@@ -72,6 +73,54 @@ class Countdown:
         return self.day > self.deadline
 
 
+def submission_late(submitted_on: datetime.date | None, calendar: programmes.Calendar) -> bool:
+    """THE rule for "quá hạn (nộp muộn)": sent up after the commune deadline of the assessment's programme and
+    year (`programmes.calendar_for`); the latest submission's date counts. reports.completeness reads it too."""
+    return submitted_on is not None and submitted_on > calendar.commune_deadline
+
+
+def local_day(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localtime(moment).date() if moment else None
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """An assessment sent up, against its calendar and seen from `day`: late or on time, and whether it has
+    waited for the reviewer past the district deadline."""
+
+    calendar: programmes.Calendar
+    submitted_on: datetime.date | None
+    waiting: bool  # submitted, not verified yet
+    day: datetime.date
+
+    @property
+    def late(self) -> bool:
+        return submission_late(self.submitted_on, self.calendar)
+
+    @property
+    def days_late(self) -> int:
+        return Countdown(self.calendar.commune_deadline, self.submitted_on).days_late if self.late else 0
+
+    @property
+    def review_days_late(self) -> int:
+        return Countdown(self.calendar.district_deadline, self.day).days_late if self.waiting else 0
+
+
+def timeliness_of(assessments, *, day: datetime.date | None = None) -> dict[int, Timeliness]:
+    """Assessment id → its Timeliness, for those sent up (submitted or verified). The assessments carry
+    criteria_set.programme; one calendar query per year among them."""
+    day = day or today()
+    chosen: dict[int, dict[int, Programme]] = defaultdict(dict)
+    for a in assessments:
+        chosen[a.year][a.criteria_set.programme_id] = a.criteria_set.programme
+    calendars = {year: programmes.calendars_for(list(p.values()), year) for year, p in chosen.items()}
+    return {
+        a.id: Timeliness(calendars[a.year][a.criteria_set.programme_id],
+                         local_day(a.submitted_at) or local_day(a.verified_at), a.status == Status.SUBMITTED, day)
+        for a in assessments if a.status in (Status.SUBMITTED, Status.VERIFIED)
+    }
+
+
 @dataclass
 class OfficerProgramme:
     """One programme of an officer's unit this year: its assessment and its calendar."""
@@ -92,6 +141,15 @@ class OfficerProgramme:
     @property
     def days_left(self) -> int:
         return self.countdown.days_left
+
+    @property
+    def timeliness(self) -> Timeliness | None:
+        """Once sent up: was it on time (the officer's home says "đúng hạn" or "quá hạn N ngày")."""
+        a = self.assessment
+        if a is None or a.status not in (Status.SUBMITTED, Status.VERIFIED):
+            return None
+        return Timeliness(self.calendar, local_day(a.submitted_at) or local_day(a.verified_at),
+                          a.status == Status.SUBMITTED, self.day)
 
 
 def officer_programmes(*, unit: Unit, year: int, assessments: list[Assessment],
@@ -162,14 +220,23 @@ def evidence_get(*, user, pk: int) -> Evidence:
 
 def review_inbox(*, user) -> QuerySet[Assessment]:
     """Submitted assessments waiting for the district, oldest first."""
-    qs = Assessment.objects.filter(status=Status.SUBMITTED).select_related("unit", "unit__district")
+    qs = Assessment.objects.filter(status=Status.SUBMITTED).select_related(
+        "unit", "unit__district", "criteria_set__programme")
     return permissions.scoped(qs, user).order_by("submitted_at", "unit__code")
+
+
+def review_inbox_rows(*, user) -> list[tuple[Assessment, Timeliness]]:
+    """The inbox, each submission with whether it came late and how long it has waited past the district deadline."""
+    inbox = list(review_inbox(user=user))
+    timeliness = timeliness_of(inbox)
+    return [(a, timeliness[a.id]) for a in inbox]
 
 
 @dataclass
 class UnitRow:
     unit: Unit
     assessment: Assessment | None
+    timeliness: Timeliness | None = None
 
 
 def unit_status_table(*, user, year: int) -> list[UnitRow]:
@@ -178,11 +245,11 @@ def unit_status_table(*, user, year: int) -> list[UnitRow]:
                  .order_by("district__code", "code"))
     assessments = {
         a.unit_id: a
-        for a in permissions.scoped(Assessment.objects.filter(year=year), user).only(
-            "id", "unit_id", "status", "self_met_count", "verified_met_count", "submitted_at", "version"
-        )
+        for a in permissions.scoped(Assessment.objects.filter(year=year), user).select_related("criteria_set__programme")
     }
-    return [UnitRow(unit, assessments.get(unit.id)) for unit in units]
+    timeliness = timeliness_of(assessments.values())
+    return [UnitRow(unit, a, timeliness.get(a.id) if a else None)
+            for unit in units for a in [assessments.get(unit.id)]]
 
 
 def review_programmes(year: int) -> list[Programme]:

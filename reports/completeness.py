@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from assessments.models import Assessment, Programme, Status, Transition
 from assessments.programmes import Calendar, Frame, calendar_for
+from assessments.selectors import submission_late
 from communes.models import Unit
 
 NOT_STARTED = "not_started"
@@ -138,7 +139,7 @@ def state_of(reading: Reading, calendar: Calendar) -> str:
         return RETURNED
     if reading.status == Status.VERIFIED:
         return VERIFIED_ON_TIME if reading.verified_on <= calendar.district_deadline else VERIFIED_LATE
-    return SUBMITTED_ON_TIME if reading.submitted_on <= calendar.commune_deadline else SUBMITTED_LATE
+    return SUBMITTED_LATE if submission_late(reading.submitted_on, calendar) else SUBMITTED_ON_TIME
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def reviewer_inbox(request):
         if row.assessment:
             counts[row.assessment.status] += 1
     return render(request, "assessments/reviewer_inbox.html", {
-        "inbox": list(selectors.review_inbox(user=request.user)),
+        "inbox": selectors.review_inbox_rows(user=request.user),
         "rows": rows,
         "year": year,
         "years": list(reversed(services.year_range())),
