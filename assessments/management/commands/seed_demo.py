@@ -29,4 +29,4 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Tài khoản minh họa — mật khẩu của tất cả: {DEMO_PASSWORD}")
         for user in demo_users():
-            self.stdout.write(f"  {user.username:<22} {user.get_role_display()} · {user.scope_label}")
+            self.stdout.write(f"  {user.username:<22} {user.role_label} · {user.scope_label}")
