@@ -327,7 +327,7 @@ def assessment_timeline(*, assessment: Assessment) -> list[TimelineEntry]:
         "self_result": _("Tự đánh giá"),
         "note": _("Ghi chú"),
         "verified_result": _("Kết quả thẩm định"),
-        "reviewer_comment": _("Nhận xét của cấp huyện"),
+        "reviewer_comment": _("Nhận xét của cán bộ thẩm định"),
     }
     entries: list[TimelineEntry] = []
     for step in Transition.objects.filter(assessment=assessment).select_related("actor").order_by("at", "pk"):
