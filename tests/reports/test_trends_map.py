@@ -55,7 +55,24 @@ def test_trends_match_the_report_of_each_year_and_leave_gaps(province):
             assert t["key"] == r["key"]
             assert t["actual"][i] == (None if y == 2023 else r["cumulative_actual"])
     report = build_report(year=2025, programme=province["programme"])
-    assert [t["target"] for t in data["targets"]] == [t["cumulative_target"] for t in report["targets"]]
+    assert [t["target"] for t in data["targets"]] == [t["target"] for t in report["targets"]]
+    assert [t["cumulative_target"] for t in data["targets"]] == [t["cumulative_target"] for t in report["targets"]]
+
+
+def test_trends_table_shows_each_tier_its_own_number_with_the_cumulative_one_beside_it(client, province):
+    """DESIGN §2: 20, 30, 50, 31 with 50, 100, 131 beside them, labelled as cumulative."""
+    client.force_login(factories.province_viewer(province["programme"].territory_province))
+    html = client.get(reverse("reports:trends") + "?year=2025").content.decode()
+    rows = {key: row for key, row in re.findall(r'<tr data-target-key="([^"]+)">(.*?)</tr>', html, re.S)}
+
+    def cell(key, field):
+        return re.search(rf'data-field="{field}">([^<]*)<', rows[key]).group(1)
+
+    assert "Chỉ tiêu cộng dồn" in html
+    assert [cell(k, "target") for k in ("2025-band-13", "2025-band-10", "2025-band-9")] == ["30", "50", "31"]
+    assert [cell(k, "cumulative_target") for k in ("2025-band-13", "2025-band-10", "2025-band-9")] == [
+        "50", "100", "131"]
+    assert cell("2025-recognized-district", "target") == "3" and cell("2025-recognized-district", "cumulative_target") == "—"
 
 
 def test_trends_page_json_and_query_count_at_two_sizes(client, province):

@@ -20,10 +20,12 @@
       });
       var seen = {};
       data.targets.forEach(function (t, i) {
-        if (!t.in_units || seen[t.target + "|" + t.deadline]) { return; }
-        seen[t.target + "|" + t.deadline] = true;
-        datasets.push({ type: "line", stack: "target-" + i, label: data.target_label + " " + t.deadline.slice(0, 4) + ": " + t.target,
-                        data: data.labels.map(function () { return t.target; }), borderDash: [6, 4], pointRadius: 0,
+        // The bands are stacked: a tier's line is its cumulative figure (with the higher tiers).
+        var level = t.cumulative_target;
+        if (!t.in_units || seen[level + "|" + t.deadline]) { return; }
+        seen[level + "|" + t.deadline] = true;
+        datasets.push({ type: "line", stack: "target-" + i, label: data.target_label + " " + t.deadline.slice(0, 4) + ": " + level,
+                        data: data.labels.map(function () { return level; }), borderDash: [6, 4], pointRadius: 0,
                         borderWidth: 1.5, borderColor: LINE_COLOURS[i % LINE_COLOURS.length], fill: false, order: 1 });
       });
       new window.Chart(canvas, {
@@ -35,7 +37,7 @@
     } else if (canvas.dataset.kind === "trend-targets") {
       var lines = data.targets.map(function (t, i) {
         return { label: t.text.length > 60 ? t.text.slice(0, 57) + "…" : t.text,
-                 data: t.actual.map(function (a) { return a === null ? null : Math.round(100 * a / Math.max(t.target, 1)); }),
+                 data: t.actual.map(function (a) { return a === null ? null : Math.round(100 * a / Math.max(t.cumulative_target, 1)); }),
                  borderColor: LINE_COLOURS[i % LINE_COLOURS.length], backgroundColor: LINE_COLOURS[i % LINE_COLOURS.length],
                  spanGaps: false };
       });
