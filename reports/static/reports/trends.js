@@ -12,6 +12,8 @@
   if (!el) { return; }
   var data = JSON.parse(el.textContent);
   window.Chart.defaults.animation = false;
+  // Numbers on the axes and in the tooltips in the page's language: 1.200 and 10,5 in Vietnamese.
+  window.Chart.defaults.locale = document.documentElement.lang || "vi";
   document.querySelectorAll("canvas[data-kind^=trend-]").forEach(function (canvas) {
     if (canvas.dataset.kind === "trend-bands") {
       var datasets = data.band_keys.map(function (key, i) {
