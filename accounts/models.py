@@ -64,6 +64,14 @@ class User(AbstractUser):
         return self.is_active and self.role == Role.ADMIN
 
     @property
+    def role_label(self) -> str:
+        """The role as people read it: a reviewer of units without a district (since the 2025 reform) is a
+        "cán bộ thẩm định", not "cấp huyện" (GLOSSARY)."""
+        if self.role == Role.DISTRICT_REVIEWER and not self.district_id:
+            return str(_("Cán bộ thẩm định"))
+        return self.get_role_display()
+
+    @property
     def scope_label(self) -> str:
         if self.role == Role.COMMUNE_OFFICER and self.unit_id:
             return str(self.unit)

@@ -78,7 +78,7 @@ def _unit_filter(user, *, write: bool) -> dict | None:
     if user.role in (Role.ADMIN, Role.NATIONAL_VIEWER):
         return None
     if user.role == Role.PROVINCE_VIEWER and user.province_id:
-        # A province and its predecessors (Phú Thọ's viewers see Hòa Bình's history), never another.
+        # A province and its predecessors (Phú Thọ's viewers see Hoà Bình's history), never another.
         return {"province_id__in": sorted(_family(user, user.province_id))}
     if user.role == Role.DISTRICT_REVIEWER and user.district_id:
         return {"district_id": user.district_id}

@@ -5,9 +5,11 @@ from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
+
+from criteria_portal.admin_history import HistoryAdmin
 
 from . import services
+from .forms import ProgrammeAdminForm
 from .models import (
     Assessment,
     CriteriaSet,
@@ -32,7 +34,7 @@ class ProgrammeYearInline(admin.TabularInline):
 
 
 @admin.register(ProgrammeYear)
-class ProgrammeYearAdmin(SimpleHistoryAdmin):
+class ProgrammeYearAdmin(HistoryAdmin):
     list_display = ("programme", "year", "window_start", "window_end", "commune_deadline", "district_deadline", "note")
     list_filter = ("programme", "year")
     list_select_related = ("programme",)
@@ -40,7 +42,8 @@ class ProgrammeYearAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(HistoryAdmin):
+    form = ProgrammeAdminForm
     inlines = [ProgrammeYearInline]
     list_display = ("code", "name", "resolution_number", "territory_province", "territory_district", "first_year",
                     "last_year", "is_default")
@@ -79,7 +82,7 @@ class CriterionInline(admin.StackedInline):
 
 
 @admin.register(CriteriaSet)
-class CriteriaSetAdmin(SimpleHistoryAdmin):
+class CriteriaSetAdmin(HistoryAdmin):
     list_display = ("name", "version", "programme", "valid_from_year", "valid_to_year", "published", "criteria_count")
     list_filter = ("programme", "published", "valid_from_year")
     search_fields = ("name", "source_document")
@@ -148,7 +151,7 @@ class CriterionAdminForm(forms.ModelForm):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(SimpleHistoryAdmin):
+class CriterionAdmin(HistoryAdmin):
     form = CriterionAdminForm
     list_display = ("number", "title", "criteria_set")
     list_filter = ("criteria_set",)
@@ -198,7 +201,7 @@ class TransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class AssessmentAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ("unit", "year", "status", "self_met_count", "verified_met_count", "updated_at")
     list_filter = ("year", "status", "unit__district", "unit__kind", "criteria_set")
     search_fields = ("unit__name", "unit__code")
@@ -218,7 +221,7 @@ class RegistrationAdminForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SimpleHistoryAdmin):
+class RegistrationAdmin(HistoryAdmin):
     form = RegistrationAdminForm
     list_display = ("unit", "programme", "year", "note", "created_by", "created_at")
     list_filter = ("programme", "year", "unit__district")
@@ -296,7 +299,7 @@ class RecognitionAdminForm(forms.ModelForm):
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(SimpleHistoryAdmin):
+class RecognitionAdmin(HistoryAdmin):
     """Adding goes through services.recognition_create (as a historical record: a broken rule is kept as
     a warning); a recorded decision is not edited, only revoked through services.recognition_revoke."""
 
@@ -360,7 +363,7 @@ class RecognitionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(HistoryAdmin):
     list_display = ("key", "programme", "deadline", "kind", "level", "band", "number")
     list_filter = ("programme", "deadline", "kind")
     search_fields = ("key", "text")

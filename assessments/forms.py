@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django import forms
@@ -12,6 +13,7 @@ from accounts import permissions
 
 from . import services
 from .models import Level, Programme, Result
+from .models.programmes import DAY_MONTH
 
 CRITERION_KEY = re.compile(r"^c(\d+)_")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -257,3 +259,58 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["year"].choices = [(y, y) for y in reversed(services.year_range())]
+
+
+# ---------------------------------------------------------------- the programme's yearly calendar (admin)
+
+
+class MonthDayWidget(forms.MultiWidget):
+    """A day of the year, stored "MM-DD", chosen as a day and a month (written dd/mm here)."""
+
+    template_name = "assessments/widgets/month_day.html"
+
+    def __init__(self, attrs=None):
+        days = forms.Select(choices=[(d, str(d)) for d in range(1, 32)])
+        months = forms.Select(choices=[(m, str(m)) for m in range(1, 13)])
+        super().__init__({"day": days, "month": months}, attrs)
+
+    def decompress(self, value):
+        match = DAY_MONTH.match(value or "")
+        return [int(match[2]), int(match[1])] if match else [None, None]
+
+
+class MonthDayField(forms.MultiValueField):
+    """The programme's calendar defaults (window, deadlines): a day and a month; the year is the assessment's."""
+
+    widget = MonthDayWidget
+
+    def __init__(self, **kwargs):
+        # What CharField.formfield and the admin pass for a text field: this field keeps its own widget.
+        for text_only in ("max_length", "empty_value", "widget"):
+            kwargs.pop(text_only, None)
+        fields = (forms.IntegerField(min_value=1, max_value=31), forms.IntegerField(min_value=1, max_value=12))
+        super().__init__(fields, require_all_fields=True, **kwargs)
+
+    def compress(self, values):
+        if not values:
+            return ""
+        day, month = values
+        try:
+            datetime.date(2024, month, day)  # a leap year: 29/2 is allowed (28/2 in other years)
+        except ValueError:
+            raise ValidationError(_("Ngày %(day)s/%(month)s không có trong năm."),
+                                  params={"day": day, "month": month}) from None
+        return f"{month:02d}-{day:02d}"
+
+
+CALENDAR_FIELDS = ("window_start", "window_end", "commune_deadline", "district_deadline")
+
+
+class ProgrammeAdminForm(forms.ModelForm):
+    """A programme in the admin: its yearly calendar as day + month selects, stored MM-DD as before
+    (the admin adds the other fields from its fieldsets)."""
+
+    class Meta:
+        model = Programme
+        fields = CALENDAR_FIELDS
+        field_classes = dict.fromkeys(CALENDAR_FIELDS, MonthDayField)

@@ -112,6 +112,21 @@ def calendars_for(programmes: list[Programme], year: int) -> dict[int, Calendar]
     return {p.id: _calendar_of(p, rows.get(p.id), year) for p in programmes}
 
 
+class CalendarBook:
+    """Calendars read once per request: a page listing several years or programmes asks the book, which reads
+    only the (programme, year) pairs it has not read yet."""
+
+    def __init__(self):
+        self._known: dict[tuple[int, int], Calendar] = {}
+
+    def of(self, programmes: list[Programme], year: int) -> dict[int, Calendar]:
+        missing = [p for p in programmes if (p.id, year) not in self._known]
+        if missing:
+            for pid, calendar in calendars_for(missing, year).items():
+                self._known[(pid, year)] = calendar
+        return {p.id: self._known[(p.id, year)] for p in programmes}
+
+
 def frame_units(programme: Programme) -> QuerySet[Unit]:
     """The units of the programme's kinds in its territory, in force on the resolution date.
 

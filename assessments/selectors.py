@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
@@ -15,6 +16,7 @@ from accounts import permissions
 from communes.models import Unit
 
 from . import programmes
+from .facts.readings import is_late, local_day
 from .models import (
     Assessment,
     CriterionResult,
@@ -68,6 +70,52 @@ class Countdown:
         return self.day > self.deadline
 
 
+def submission_late(submitted_on: datetime.date | None, calendar: programmes.Calendar) -> bool:
+    """Sent up after the commune deadline of the assessment's programme and year (`programmes.calendar_for`);
+    the latest submission's date counts — the one rule of `assessments.facts.readings.is_late`."""
+    return is_late(submitted_on, calendar.commune_deadline)
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """An assessment sent up, against its calendar and seen from `day`: late or on time, and whether it has
+    waited for the reviewer past the district deadline."""
+
+    calendar: programmes.Calendar
+    submitted_on: datetime.date | None
+    waiting: bool  # submitted, not verified yet
+    day: datetime.date
+
+    @property
+    def late(self) -> bool:
+        return submission_late(self.submitted_on, self.calendar)
+
+    @property
+    def days_late(self) -> int:
+        return Countdown(self.calendar.commune_deadline, self.submitted_on).days_late if self.late else 0
+
+    @property
+    def review_days_late(self) -> int:
+        return Countdown(self.calendar.district_deadline, self.day).days_late if self.waiting else 0
+
+
+def timeliness_of(assessments, *, day: datetime.date | None = None,
+                  calendars: programmes.CalendarBook | None = None) -> dict[int, Timeliness]:
+    """Assessment id → its Timeliness, for those sent up (submitted or verified). The assessments carry
+    criteria_set.programme; one calendar query per year among them."""
+    day = day or today()
+    chosen: dict[int, dict[int, Programme]] = defaultdict(dict)
+    for a in assessments:
+        chosen[a.year][a.criteria_set.programme_id] = a.criteria_set.programme
+    book = calendars or programmes.CalendarBook()
+    calendars = {year: book.of(list(p.values()), year) for year, p in chosen.items()}
+    return {
+        a.id: Timeliness(calendars[a.year][a.criteria_set.programme_id],
+                         local_day(a.submitted_at) or local_day(a.verified_at), a.status == Status.SUBMITTED, day)
+        for a in assessments if a.status in (Status.SUBMITTED, Status.VERIFIED)
+    }
+
+
 @dataclass
 class OfficerProgramme:
     """One programme of an officer's unit this year: its assessment and its calendar."""
@@ -88,6 +136,15 @@ class OfficerProgramme:
     @property
     def days_left(self) -> int:
         return self.countdown.days_left
+
+    @property
+    def timeliness(self) -> Timeliness | None:
+        """Once sent up: was it on time (the officer's home says "đúng hạn" or "quá hạn N ngày")."""
+        a = self.assessment
+        if a is None or a.status not in (Status.SUBMITTED, Status.VERIFIED):
+            return None
+        return Timeliness(self.calendar, local_day(a.submitted_at) or local_day(a.verified_at),
+                          a.status == Status.SUBMITTED, self.day)
 
 
 def officer_programmes(*, unit: Unit, year: int, assessments: list[Assessment],
@@ -116,10 +173,10 @@ class ReviewDeadline:
         return Countdown(self.calendar.district_deadline, self.day)
 
 
-def review_deadlines(year: int, *, programmes_: list[Programme], day: datetime.date | None = None
-                     ) -> list[ReviewDeadline]:
+def review_deadlines(year: int, *, programmes_: list[Programme], day: datetime.date | None = None,
+                     calendars: programmes.CalendarBook | None = None) -> list[ReviewDeadline]:
     day = day or today()
-    calendars = programmes.calendars_for(programmes_, year)
+    calendars = (calendars or programmes.CalendarBook()).of(programmes_, year)
     return [ReviewDeadline(p, calendars[p.id], day) for p in programmes_]
 
 
@@ -158,14 +215,24 @@ def evidence_get(*, user, pk: int) -> Evidence:
 
 def review_inbox(*, user) -> QuerySet[Assessment]:
     """Submitted assessments waiting for the district, oldest first."""
-    qs = Assessment.objects.filter(status=Status.SUBMITTED).select_related("unit", "unit__district")
+    qs = Assessment.objects.filter(status=Status.SUBMITTED).select_related(
+        "unit", "unit__district", "criteria_set__programme")
     return permissions.scoped(qs, user).order_by("submitted_at", "unit__code")
+
+
+def review_inbox_rows(*, user, calendars: programmes.CalendarBook | None = None
+                      ) -> list[tuple[Assessment, Timeliness]]:
+    """The inbox, each submission with whether it came late and how long it has waited past the district deadline."""
+    inbox = list(review_inbox(user=user))
+    timeliness = timeliness_of(inbox, calendars=calendars)
+    return [(a, timeliness[a.id]) for a in inbox]
 
 
 @dataclass
 class UnitRow:
     unit: Unit
     assessment: Assessment | None
+    timeliness: Timeliness | None = None
 
 
 def scope_membership(*, user, year: int) -> dict[int, list[Programme]]:
@@ -181,7 +248,8 @@ def programmes_of(membership: dict[int, list[Programme]]) -> list[Programme]:
     return sorted(seen.values(), key=lambda p: (not p.is_default, p.code))
 
 
-def unit_status_table(*, user, year: int, membership: dict[int, list[Programme]] | None = None) -> list[UnitRow]:
+def unit_status_table(*, user, year: int, membership: dict[int, list[Programme]] | None = None,
+                      calendars: programmes.CalendarBook | None = None) -> list[UnitRow]:
     """Every unit of the user's scope assessed in `year` by some programme, with its assessment."""
     if membership is None:
         membership = scope_membership(user=user, year=year)
@@ -189,11 +257,12 @@ def unit_status_table(*, user, year: int, membership: dict[int, list[Programme]]
                  .order_by("district__code", "code"))
     assessments = {
         a.unit_id: a
-        for a in permissions.scoped(Assessment.objects.filter(year=year, unit_id__in=sorted(membership)), user).only(
-            "id", "unit_id", "status", "self_met_count", "verified_met_count", "submitted_at", "version"
-        )
+        for a in permissions.scoped(Assessment.objects.filter(year=year, unit_id__in=sorted(membership)), user)
+        .select_related("criteria_set__programme")
     }
-    return [UnitRow(unit, assessments.get(unit.id)) for unit in units]
+    timeliness = timeliness_of(assessments.values(), calendars=calendars)
+    return [UnitRow(unit, a, timeliness.get(a.id) if a else None)
+            for unit in units for a in [assessments.get(unit.id)]]
 
 
 def recognition_list(*, user) -> QuerySet[Recognition]:
@@ -289,7 +358,7 @@ def assessment_timeline(*, assessment: Assessment, edits: int | None = TIMELINE_
         "self_result": _("Tự đánh giá"),
         "note": _("Ghi chú"),
         "verified_result": _("Kết quả thẩm định"),
-        "reviewer_comment": _("Nhận xét của cấp huyện"),
+        "reviewer_comment": _("Nhận xét của cán bộ thẩm định"),
     }
     entries: list[TimelineEntry] = []
     for step in Transition.objects.filter(assessment=assessment).select_related("actor").order_by("at", "pk"):

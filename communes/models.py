@@ -45,7 +45,7 @@ class Province(Lifespan):
     code = models.PositiveIntegerField(_("mã GSO"), unique=True)
     name = models.CharField(_("tên"), max_length=120)
     codename = models.CharField(_("tên mã"), max_length=120, blank=True)
-    # A province merged whole into another (1/7/2025: Hòa Bình → Phú Thọ).
+    # A province merged whole into another (1/7/2025: Hoà Bình → Phú Thọ).
     successor = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="predecessors",
         verbose_name=_("tỉnh kế thừa"),

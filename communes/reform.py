@@ -17,7 +17,9 @@ from __future__ import annotations
 import datetime
 import importlib.util
 import json
+import math
 import sqlite3
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +30,10 @@ from criteria_portal.figures import bulk_map_changes
 from .models import District, Province, Unit, UnitKind, UnitSuccession
 
 REFORM_DAY = datetime.date(2025, 7, 1)
+# A new unit lies where the units it was formed from lay. The dataset places a few new units 80–650 km
+# away from every one of them (a namesake elsewhere geocoded: "Xã Lương Sơn" of Phú Thọ drawn in old
+# Phú Thọ instead of Hoà Bình's Lương Sơn); the widest real mergers span ~25 km.
+PLAUSIBLE_KM = 30
 LAST_OLD_DAY = REFORM_DAY - datetime.timedelta(days=1)
 PACKAGE = "vietnamadminunits"
 KINDS = {"Xã": UnitKind.XA, "Phường": UnitKind.PHUONG, "Đặc khu": UnitKind.DAC_KHU, "Thị trấn": UnitKind.THI_TRAN}
@@ -104,6 +110,7 @@ class ReformResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 def reform_provinces() -> list[int]:
@@ -120,6 +127,40 @@ def _set(obj, values: dict, result: ReformResult) -> None:
         result.updated += 1
     else:
         result.unchanged += 1
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 12742 * math.asin(math.sqrt(h))
+
+
+def plausible_coordinates(data: ReformData, new_key: str) -> tuple[dict[str, tuple], list[str]]:
+    """New ward key → the (latitude, longitude) to store, and a warning per corrected unit.
+
+    The dataset's coordinates, except where they lie more than PLAUSIBLE_KM from every old unit the new one
+    was formed from (whole or in part): then the mean of those old units' coordinates.
+    """
+    formed_from: dict[str, list[str]] = defaultdict(list)
+    for ward, olds in data.whole.get(new_key, {}).items():
+        formed_from[ward] += olds
+    for old, parts in data.divided.get(new_key, {}).items():
+        for part in parts:
+            formed_from[part["newWardKey"]].append(old)
+    out, warnings = {}, []
+    for ward, row in data.new_units[new_key].items():
+        here = (row["wardLat"], row["wardLon"])
+        around = [(data.legacy[o]["wardLat"], data.legacy[o]["wardLon"]) for o in formed_from.get(ward, ())
+                  if o in data.legacy and data.legacy[o]["wardLat"] is not None]
+        if None in here or not around or min(_km(here, p) for p in around) <= PLAUSIBLE_KM:
+            out[ward] = here
+            continue
+        out[ward] = (round(sum(p[0] for p in around) / len(around), 6), round(sum(p[1] for p in around) / len(around), 6))
+        warnings.append(
+            f"{row['ward']} ({row['wardCode']}): tọa độ trong dữ liệu {here} cách mọi đơn vị cũ hợp thành hơn "
+            f"{PLAUSIBLE_KM} km; dùng vị trí trung bình của {len(around)} đơn vị đó {out[ward]}."
+        )
+    return out, warnings
 
 
 def _kind(row: dict) -> str:
@@ -170,10 +211,11 @@ def _reform_load(*, province_code: int, data: ReformData | None = None) -> Refor
     # The new province's units (all of them: the province as it is from 1/7/2025).
     new_units: dict[str, Unit] = {}
     existing = {u.code: u for u in Unit.objects.filter(province=new, valid_from=REFORM_DAY)}
+    coordinates, result.warnings = plausible_coordinates(data, new_key)
     for key, row in data.new_units[new_key].items():
         values = {
             "name": row["ward"], "kind": _kind(row), "codename": key, "valid_to": None,
-            "latitude": row["wardLat"], "longitude": row["wardLon"], "district": None,
+            "latitude": coordinates[key][0], "longitude": coordinates[key][1], "district": None,
         }
         unit = existing.get(int(row["wardCode"]))
         if unit is None:

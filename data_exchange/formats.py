@@ -22,6 +22,7 @@ from typing import BinaryIO
 from xml.parsers import expat
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook, load_workbook
@@ -47,6 +48,11 @@ class FileFormatError(ValueError):
         self.row = row
 
 
+def grouped(n: int) -> str:
+    """A limit as people read it in the active language: 20.000 in Vietnamese, 20,000 in English."""
+    return number_format(n, force_grouping=True)
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one import file may hold (settings IMPORT_MAX_*), so that a hostile or oversized file is
@@ -66,10 +72,10 @@ class Limits:
 
     def too_many_rows(self) -> FileFormatError:
         return FileFormatError(_("Tệp có hơn %(max)s dòng dữ liệu, quá giới hạn của một lần nhập; "
-                                 "hãy chia thành nhiều tệp.") % {"max": self.rows})
+                                 "hãy chia thành nhiều tệp.") % {"max": grouped(self.rows)})
 
     def too_many_columns(self) -> FileFormatError:
-        return FileFormatError(_("Tệp có hơn %(max)s cột, quá giới hạn của một lần nhập.") % {"max": self.columns})
+        return FileFormatError(_("Tệp có hơn %(max)s cột, quá giới hạn của một lần nhập.") % {"max": grouped(self.columns)})
 
 
 def file_format(name: str) -> str:
@@ -156,7 +162,7 @@ def _check_archive(data: bytes, limits: Limits) -> None:
         raise FileFormatError(str(UNREADABLE_XLSX)) from None
     if sum(member.file_size for member in members) > limits.inflated_bytes:
         raise FileFormatError(_("Tệp Excel khi giải nén lớn hơn %(max)s MB, quá giới hạn của một lần nhập.")
-                              % {"max": limits.inflated_bytes // 2**20})
+                              % {"max": grouped(limits.inflated_bytes // 2**20)})
     for member in members:
         if member.file_size > RATIO_CHECKED_FROM and member.file_size > limits.compression_ratio * member.compress_size:
             raise FileFormatError(_("Tệp Excel được nén bất thường (một phần giải nén lớn gấp hơn %(ratio)s lần), "
@@ -180,7 +186,7 @@ class _SheetExtent:
             self.cells += 1
             if self.cells > self.limits.cells:
                 raise FileFormatError(_("Trang tính có hơn %(max)s ô, quá giới hạn của một lần nhập.")
-                                      % {"max": self.limits.cells})
+                                      % {"max": grouped(self.limits.cells)})
             letters = attributes.get("r", "").rstrip("0123456789")
             self.column = column_index_from_string(letters) if letters else self.column + 1
         elif name == "v" or name == "is":  # the cell holds a value (any type, or an inline string)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -133,5 +134,6 @@ def confirm(request, pk):
     event("import.done", kind=plan.kind, file_name=plan.file_name, user_id=request.user.pk, **_rows(totals))
     messages.success(request, _(
         "Đã nhập %(kind)s từ tệp %(name)s: %(created)s tạo mới, %(updated)s cập nhật, %(unchanged)s giữ nguyên."
-    ) % {"kind": _kind_label(plan.kind).lower(), "name": plan.file_name, **totals})
+    ) % {"kind": _kind_label(plan.kind).lower(), "name": plan.file_name,
+         **{k: number_format(v, force_grouping=True) for k, v in totals.items()}})
     return redirect("data_exchange:import")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -110,7 +111,8 @@ def report_xlsx(report: dict, units: list[dict], matrix) -> bytes:
     ws.append(xlsx_cells(ws, [None, None, _("%(programme)s – năm báo cáo %(year)s – %(figures)s – %(total)s đơn vị "
                                             "trong phạm vi") % {
         "programme": report["programme"]["name"], "year": report["year"],
-        "figures": figures_label(report.get("figures", "official")), "total": report["units_total"]}]))
+        "figures": figures_label(report.get("figures", "official")),
+        "total": number_format(report["units_total"], force_grouping=True)}]))
 
     _sheet(
         wb, _("Nhóm kết quả"), [_("Nhóm kết quả"), _("Số liệu chính thức"), _("Số liệu sơ bộ")],

@@ -53,10 +53,11 @@ def _trends(programme: Programme, year: int, figures: str, targets: list, years:
             "text": t.text,
             "deadline": t.deadline.isoformat(),
             "kind": t.kind,
-            # The target's own number (20, 30, 50, 31); the cumulative one of a tier beside it.
-            "number": rows[-1]["target"] if rows else t.number,
-            "tier": rows[-1]["tier"] if rows else False,
-            "target": rows[-1]["cumulative_target"] if rows else t.number,
+            # The target's own number (20, 30, 50, 31) and, for a tier, the figure the tier is met against:
+            # the sum with the higher tiers (50, 100, 131) — the chart and the yearly actuals use that one.
+            "target": rows[-1]["target"] if rows else t.number,
+            "cumulative_target": rows[-1]["cumulative_target"] if rows else t.number,
+            "tier": bool(rows and rows[-1]["tier"]),
             "actual": [r["cumulative_actual"] if present[y] else None for y, r in zip(years, rows, strict=True)],
             "met": [r["met"] if present[y] else None for y, r in zip(years, rows, strict=True)],
             # Targets counted in units of the frame can be drawn on the bands chart; per-district ones cannot.

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/bench_export.py                       # 60,000 rows, CSV and .xlsx, scratch SQLite
     .venv/bin/python scripts/bench_export.py --rows 10000 --formats xlsx --timeout 120
 
-Steps: load Hòa Bình and further provinces (each with a bench programme, see benchutil) until
+Steps: load Hoà Bình and further provinces (each with a bench programme, see benchutil) until
 there are enough (unit, year) pairs, fill the database with `--rows` assessments by importing a
 generated file (setup, not measured), then for each format
   export  `manage.py export_data assessments FILE` (the command the backups use),

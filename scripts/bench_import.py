@@ -6,7 +6,7 @@
     .venv/bin/python scripts/bench_import.py --rows 2000 --format xlsx
 
 (unit, year) must be unique and a programme's years are bounded, so 10,000 rows need about
-1,700 xã/thị trấn: the script loads Hòa Bình and then further provinces of the vietnam-provinces
+1,700 xã/thị trấn: the script loads Hoà Bình and then further provinces of the vietnam-provinces
 dataset, each with a bench programme (scripts/benchutil.py). It is not part of `make test`.
 """
 

@@ -12,7 +12,7 @@ Cases (the files are built here, in memory):
 Each case runs in a child process limited to --memory-limit-mb of address space (a gunicorn
 worker's budget) and --timeout seconds; a child that runs out prints its MemoryError. For each step
 it prints the HTTP status, the time, the peak resident memory above the baseline and the size of the
-page. Scratch SQLite database with Hòa Bình and the template criteria; not part of `make test`.
+page. Scratch SQLite database with Hoà Bình and the template criteria; not part of `make test`.
 """
 
 from __future__ import annotations

@@ -94,7 +94,7 @@ def assessment_rows(count: int, *, seed: int = 5) -> tuple[list[str], list[list]
     """Migrate the database and return an assessments file of `count` rows, one per (unit, year).
 
     (unit, year) is unique and a programme's years are bounded, so many rows need many units: after
-    Hòa Bình (the shipped programmes) the further provinces of the vietnam-provinces dataset are
+    Hoà Bình (the shipped programmes) the further provinces of the vietnam-provinces dataset are
     loaded, each with a bench programme over all its units and a copy of the template criteria.
     """
     import random

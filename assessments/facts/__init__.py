@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
+
 from .store import bump, ensure, forget, holder_days, lock, refresh
 
 __all__ = ["after_import", "assessment_changed", "bump", "ensure", "forget", "model_counts_changed",
@@ -49,6 +51,7 @@ def model_counts_changed(*, unit_ids: set[int], year: int) -> None:
         bump(pairs=pairs)
 
 
+@transaction.atomic
 def after_import(*, touched: set[tuple[int, int]], onwards: bool = False) -> None:
     """A bulk import wrote rows of these (programme id, year): refresh those stored days, or — for many
     programmes — drop them. `onwards`: decisions, which count in every later year too."""

@@ -146,6 +146,12 @@ def read_as_of(row: dict, steps: list[Step], as_of: datetime.date) -> Reading:
     return Reading(status, submitted, verified)
 
 
+def is_late(day: datetime.date | None, deadline: datetime.date) -> bool:
+    """"Quá hạn (nộp muộn)": a step taken after its deadline — the latest submission against the commune
+    deadline, the verification against the district deadline."""
+    return day is not None and day > deadline
+
+
 def state_of(reading: Reading, commune_deadline: datetime.date, district_deadline: datetime.date) -> str:
     """The completeness state: late is the latest submission after the commune deadline, or the
     verification after the district deadline."""
@@ -156,8 +162,8 @@ def state_of(reading: Reading, commune_deadline: datetime.date, district_deadlin
     if reading.status == Status.RETURNED:
         return RETURNED
     if reading.status == Status.VERIFIED:
-        return VERIFIED_ON_TIME if reading.verified_on <= district_deadline else VERIFIED_LATE
-    return SUBMITTED_ON_TIME if reading.submitted_on <= commune_deadline else SUBMITTED_LATE
+        return VERIFIED_LATE if is_late(reading.verified_on, district_deadline) else VERIFIED_ON_TIME
+    return SUBMITTED_LATE if is_late(reading.submitted_on, commune_deadline) else SUBMITTED_ON_TIME
 
 
 def days_late(state: str, as_of: datetime.date, commune_deadline: datetime.date,

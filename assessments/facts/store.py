@@ -86,6 +86,7 @@ def _days(programme_id: int, *, year: int | None = None, since: datetime.date | 
     return sorted(qs.values_list("day", flat=True))
 
 
+@transaction.atomic
 def refresh(*, programme_id: int, units: set[int] | None, year: int | None = None,
             since: datetime.date | None = None, force: bool = False) -> int:
     """Recompute the stored facts of `programme_id` touched by a write of `units` (None: every frame unit)
@@ -137,6 +138,7 @@ def _apply(programme_id: int, day: datetime.date, old: dict[int, FrameFact], new
     return len(updates) + len(added) + len(gone)
 
 
+@transaction.atomic
 def bump(*, programme_ids: Iterable[int] | None = None, pairs: Iterable[tuple[int, datetime.date]] = ()) -> None:
     """Replace tokens: of every stored day of `programme_ids` (None: of every programme), and of `pairs`."""
     pairs = set(pairs)
@@ -152,6 +154,7 @@ def bump(*, programme_ids: Iterable[int] | None = None, pairs: Iterable[tuple[in
         FactDay.objects.filter(programme_id=pid, day=day).update(token=_token())
 
 
+@transaction.atomic
 def forget(programme_ids: Iterable[int] | None = None, *, years: Iterable[int] | None = None) -> None:
     """Drop stored facts (of `programme_ids`, None: all; of `years` only, if given): the next report that
     reads them stores them again from the records. For changes of the map itself (units, lineage, a

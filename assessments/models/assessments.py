@@ -99,7 +99,7 @@ class CriterionResult(models.Model):
         _("kết quả thẩm định"), max_length=16, choices=Result.choices, blank=True
     )
     note = models.TextField(_("ghi chú"), blank=True)
-    reviewer_comment = models.TextField(_("nhận xét của cấp huyện"), blank=True)
+    reviewer_comment = models.TextField(_("nhận xét của cán bộ thẩm định"), blank=True)
     # Prefilled from last year's assessment: shown as "needs confirming" until the officer saves it.
     # db_default too: the bulk import inserts results in plain SQL without naming this column.
     from_previous_year = models.BooleanField(_("lấy từ năm trước, chưa xác nhận"), default=False, db_default=False)

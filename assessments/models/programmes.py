@@ -62,16 +62,16 @@ class Programme(models.Model):
     is_default = models.BooleanField(_("chương trình mặc định"), default=False)
     # The yearly calendar (MPS rules on the movement): window 16/11 of the year before → 15/11.
     window_start = models.CharField(
-        _("đầu kỳ đánh giá (MM-DD, năm trước)"), max_length=5, default="11-16", validators=[validate_month_day]
+        _("đầu kỳ đánh giá (ngày, tháng của năm trước)"), max_length=5, default="11-16", validators=[validate_month_day]
     )
     window_end = models.CharField(
-        _("cuối kỳ đánh giá (MM-DD)"), max_length=5, default="11-15", validators=[validate_month_day]
+        _("cuối kỳ đánh giá (ngày, tháng)"), max_length=5, default="11-15", validators=[validate_month_day]
     )
     commune_deadline = models.CharField(
-        _("hạn nộp của cấp xã (MM-DD)"), max_length=5, default="11-30", validators=[validate_month_day]
+        _("hạn nộp của cấp xã (ngày, tháng)"), max_length=5, default="11-30", validators=[validate_month_day]
     )
     district_deadline = models.CharField(
-        _("hạn thẩm định của cấp huyện (MM-DD)"), max_length=5, default="12-15", validators=[validate_month_day]
+        _("hạn thẩm định (ngày, tháng)"), max_length=5, default="12-15", validators=[validate_month_day]
     )
     history = HistoricalRecords(verbose_name=_("lịch sử chương trình"))
 
@@ -119,7 +119,7 @@ class ProgrammeYear(models.Model):
     window_start = models.DateField(_("đầu kỳ đánh giá"))
     window_end = models.DateField(_("cuối kỳ đánh giá"))
     commune_deadline = models.DateField(_("hạn nộp của cấp xã"))
-    district_deadline = models.DateField(_("hạn thẩm định của cấp huyện"))
+    district_deadline = models.DateField(_("hạn thẩm định"))
     note = models.CharField(_("ghi chú"), max_length=255, blank=True,
                             help_text=_("Ví dụ: văn bản gia hạn."))
     history = HistoricalRecords(verbose_name=_("lịch sử lịch năm"))
@@ -150,6 +150,6 @@ class ProgrammeYear(models.Model):
         if self.window_start and self.window_end and self.window_start > self.window_end:
             errors["window_end"] = _("Cuối kỳ đánh giá phải sau đầu kỳ.")
         if self.commune_deadline and self.district_deadline and self.commune_deadline > self.district_deadline:
-            errors["district_deadline"] = _("Hạn thẩm định của cấp huyện không thể trước hạn nộp của cấp xã.")
+            errors["district_deadline"] = _("Hạn thẩm định không thể trước hạn nộp của cấp xã.")
         if errors:
             raise ValidationError(errors)

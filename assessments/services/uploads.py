@@ -6,6 +6,7 @@ import os
 import zipfile
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .common import DomainError
@@ -56,7 +57,9 @@ def upload_check(upload) -> tuple[str, str]:
     if upload.size > limit:
         raise DomainError(
             _("Tệp “%(name)s” quá lớn (%(size)s MB); tối đa %(limit)s MB.")
-            % {"name": name, "size": f"{upload.size / 1048576:.1f}", "limit": f"{limit / 1048576:g}"}
+            # Vietnamese figures: "10,5 MB" (the active language's separators), never "10.5 MB".
+            % {"name": name, "size": number_format(upload.size / 1048576, 1),
+               "limit": number_format(round(limit / 1048576, 1), 0 if limit % 1048576 == 0 else 1)}
         )
     expected = ALLOWED_UPLOADS.get(os.path.splitext(name)[1].lower())
     actual = _sniff(upload)

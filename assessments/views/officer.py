@@ -197,7 +197,7 @@ def assessment_detail(request, pk: int):
                 services.assessment_confirm_criteria(assessment=assessment, actor=request.user,
                                                      criterion_ids=confirmed)
             if submit:
-                messages.success(request, _("Đã gửi đánh giá năm %(year)s lên cấp huyện.") % {"year": assessment.year})
+                messages.success(request, _("Đã gửi đánh giá năm %(year)s lên cấp trên để thẩm định.") % {"year": assessment.year})
             else:
                 messages.success(request, _("Đã lưu nháp."))
             return redirect("assessments:assessment_detail", pk=assessment.pk)

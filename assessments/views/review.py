@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import permissions
 
-from .. import selectors, services
+from .. import programmes, selectors, services
 from ..forms import (
     ReviewForm,
 )
@@ -39,19 +39,21 @@ def reviewer_inbox(request):
     permissions.require(request.user, "assessment.review")
     year = _year_from(request)
     membership = selectors.scope_membership(user=request.user, year=year)
-    rows = selectors.unit_status_table(user=request.user, year=year, membership=membership)
+    calendars = programmes.CalendarBook()  # the year's calendars serve the inbox, the table and the deadlines
+    rows = selectors.unit_status_table(user=request.user, year=year, membership=membership, calendars=calendars)
     counts = {status: 0 for status in Status.values}
     for row in rows:
         if row.assessment:
             counts[row.assessment.status] += 1
     return render(request, "assessments/reviewer_inbox.html", {
-        "inbox": list(selectors.review_inbox(user=request.user)),
+        "inbox": selectors.review_inbox_rows(user=request.user, calendars=calendars),
         "rows": rows,
         "year": year,
         "years": list(reversed(services.year_range())),
         "counts": [(Status(s).label, s, n) for s, n in counts.items()],
         "not_started": sum(1 for row in rows if row.assessment is None),
-        "deadlines": selectors.review_deadlines(year, programmes_=selectors.programmes_of(membership)),
+        "deadlines": selectors.review_deadlines(year, programmes_=selectors.programmes_of(membership),
+                                                calendars=calendars),
         # A past deadline is worth a warning only while something of that year still waits.
         "waiting": counts[Status.SUBMITTED],
         "Status": Status,

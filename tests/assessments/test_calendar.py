@@ -145,3 +145,73 @@ def test_reviewer_inbox_says_how_late_while_something_waits(client, reviewer_use
     record(unit, 2026, 16, stage="self")
     page = client.get(reverse("assessments:reviewer_inbox")).content.decode()
     assert "quá hạn thẩm định 3 ngày" in page
+
+
+# ---------------------------------------------------------------- late ("quá hạn (nộp muộn)") on the pages
+
+
+def sent_on(assessment, day, hour=10):
+    """The assessment was sent up on `day` (local time), as if the officer had pressed the button then."""
+    from django.utils import timezone
+
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+    type(assessment).objects.filter(pk=assessment.pk).update(submitted_at=moment)
+    return assessment
+
+
+def test_submission_late_is_one_rule_against_the_commune_deadline(criteria_set):
+    cal = calendar_for(criteria_set.programme, 2026)
+    assert not selectors.submission_late(D(2026, 11, 30), cal)  # the deadline day itself is on time
+    assert selectors.submission_late(D(2026, 12, 1), cal)
+    assert not selectors.submission_late(None, cal)
+
+
+def test_reviewer_inbox_and_table_show_late_and_on_time_submissions(client, reviewer_user, criteria_set, district, on):
+    late_unit, on_time_unit = factories.UnitFactory(district=district), factories.UnitFactory(district=district)
+    sent_on(record(late_unit, 2026, 12, stage="self"), D(2026, 12, 3), hour=23)  # 23:00 local: still 3/12
+    sent_on(record(on_time_unit, 2026, 14, stage="self"), D(2026, 11, 30))
+    on(D(2026, 12, 10))
+    client.force_login(reviewer_user)
+    page = client.get(reverse("assessments:reviewer_inbox") + "?year=2026").content.decode()
+    # Once in the inbox, once in the status table.
+    assert page.count("nộp muộn 3 ngày") == 2 and page.count('data-testid="submitted-on-time"') == 2
+    assert 'data-testid="review-late"' not in page  # the district deadline (15/12) has not passed
+    on(D(2026, 12, 17))
+    page = client.get(reverse("assessments:reviewer_inbox") + "?year=2026").content.decode()
+    assert page.count('data-testid="review-late"') == 4 and "quá hạn thẩm định 2 ngày" in page
+
+
+def test_a_verified_assessment_keeps_its_late_submission_in_the_table(client, reviewer_user, criteria_set, unit, on):
+    assessment = record(unit, 2026, 16)
+    type(assessment).objects.filter(pk=assessment.pk).update(submitted_at=None)
+    from django.utils import timezone
+
+    type(assessment).objects.filter(pk=assessment.pk).update(
+        verified_at=timezone.make_aware(datetime.datetime(2026, 12, 2, 9)))  # recorded straight as verified
+    on(D(2026, 12, 20))
+    client.force_login(reviewer_user)
+    page = client.get(reverse("assessments:reviewer_inbox") + "?year=2026").content.decode()
+    assert "nộp muộn 2 ngày" in page and 'data-testid="review-late"' not in page  # verified: not waiting
+
+
+def test_officer_home_says_whether_the_submission_was_late(client, officer_user, criteria_set, unit, on):
+    assessment = sent_on(record(unit, 2026, 16, stage="self"), D(2026, 12, 1))
+    on(D(2026, 12, 20))
+    client.force_login(officer_user)
+    page = client.get(reverse("assessments:officer_home")).content.decode()
+    assert "gửi ngày 01/12/2026" in page and "nộp muộn 1 ngày" in page
+    assert "quá hạn thẩm định" not in page  # the reviewer's deadline is not the officer's
+    sent_on(assessment, D(2026, 11, 28))
+    page = client.get(reverse("assessments:officer_home")).content.decode()
+    assert "nộp muộn" not in page and 'data-testid="submitted-on-time"' in page
+
+
+def test_completeness_and_the_inbox_read_late_the_same_way(client, reviewer_user, criteria_set, unit, on):
+    from reports.completeness import SUBMITTED_LATE, completeness_load
+
+    sent_on(record(unit, 2026, 12, stage="self"), D(2026, 12, 1))
+    state = completeness_load(programme=criteria_set.programme, year=2026, as_of=D(2026, 12, 5)).units
+    assert [s.state for s in state if s.unit == unit] == [SUBMITTED_LATE]
+    on(D(2026, 12, 5))
+    client.force_login(reviewer_user)
+    assert "nộp muộn 1 ngày" in client.get(reverse("assessments:reviewer_inbox") + "?year=2026").content.decode()

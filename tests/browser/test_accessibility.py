@@ -1,13 +1,12 @@
 """WCAG 2.1 AA: axe-core (npm, pinned in package.json, injected only here — never served by the app) on every
-page of every role at 375 and 1280 px must find no serious or critical violation."""
+page state of every role at 375 and 1280 px must find no serious or critical violation."""
 
 from pathlib import Path
 
 import pytest
 
-from assessments import services
-from assessments.models import Assessment, Status
 from tests import factories
+from tests.page_states import form_errors, pages, people
 from tests.reports.conftest import scenario  # noqa: F401  (the hand-computed province, reused)
 
 from . import signin
@@ -26,57 +25,74 @@ RUN_AXE = """async () => {
 }"""
 
 
-def role_pages(u):
-    draft = Assessment.objects.get(unit=u["uDraft"], status=Status.DRAFT)
-    submitted = Assessment.objects.get(unit=u["uSub"], status=Status.SUBMITTED)
-    district = u["A"].code
-    officer = factories.officer(u["uDraft"], username="a11y_xa")
-    reviewer = factories.reviewer(u["A"], username="a11y_huyen")
-    # The review form as the reviewer works in it (a GET alone shows it read-only: tests/browser/test_two_factor.py).
-    services.assessment_review_start(assessment=submitted, actor=reviewer)
-    province = factories.province_viewer(username="a11y_tinh")
-    admin = factories.administrator(username="a11y_admin")
-    reports = ["/reports/?year=2025", "/reports/criteria/?year=2025", f"/reports/districts/{district}/?year=2025",
-               f"/reports/units/{u['a16'].pk}/", "/reports/current/?year=2025"]
-    return [
-        (officer, ["/assessments/", f"/assessments/{draft.pk}/", f"/reports/units/{u['uDraft'].pk}/"]),
-        (reviewer, ["/assessments/review/?year=2025", f"/assessments/{submitted.pk}/review/",
-                    f"/assessments/{submitted.pk}/", "/assessments/recognitions/", "/assessments/registrations/",
-                    f"/reports/districts/{district}/?year=2025", "/reports/current/?year=2025", "/data/"]),
-        (province, [*reports, "/assessments/recognitions/", "/assessments/registrations/", "/data/"]),
-        (admin, [*reports, "/assessments/review/?year=2025", "/data/"]),
-    ]
+POST_FROM_PAGE = """([path, data]) => {
+  // The form the page would send, sent by the browser itself (its cookies, its CSRF token): the answer is
+  // rendered and checked like any page.
+  const form = document.createElement("form");
+  form.method = "post";
+  form.action = path;
+  const token = document.querySelector("input[name=csrfmiddlewaretoken]");
+  const fields = Object.assign({csrfmiddlewaretoken: token ? token.value : ""}, data);
+  for (const [name, value] of Object.entries(fields)) {
+    const input = document.createElement("input");
+    input.type = "hidden"; input.name = name; input.value = value;
+    form.appendChild(input);
+  }
+  document.body.appendChild(form);
+  form.submit();
+}"""
 
 
-def test_every_page_of_every_role_has_no_serious_axe_violation(browser, live_server, scenario):  # noqa: F811
+def check(page, found, who, width, label):
+    page.add_script_tag(path=str(AXE))
+    for violation in page.evaluate(RUN_AXE):
+        if violation["impact"] in ("serious", "critical"):
+            found.append((who, width, label, violation["id"], violation["impact"], violation["help"],
+                          violation["targets"]))
+
+
+def sign_in(page, user):
+    page.goto("/accounts/login/")
+    if user is None:
+        return
+    signin.prepare(user)
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    signin.second_step(page)
+
+
+def test_every_page_state_of_every_role_has_no_serious_axe_violation(browser, live_server, scenario):  # noqa: F811
+    """Each role's pages, a form with errors and its error summary, unread notifications and the wide tables
+    (tests/page_states.py, the same states the Nu checker reads) at 375 and 1280 px."""
     assert AXE.exists(), "npm install (axe-core is a pinned devDependency)"
-    found = []
-    pages = 0
-    for user, paths in role_pages(scenario):
+    p = people(scenario)
+    visits = [(user, [("GET", path, None) for path in paths]) for user, paths in pages(scenario, p)]
+    for _name, user, path, data in form_errors(scenario, p):
+        visits.append((user, [("POST", path, {k: str(v) for k, v in data.items()})]))
+    found, states = [], 0
+    for user, steps in visits:
+        who = getattr(user, "username", "anonymous")
         for width in WIDTHS:
             # The app's CSP forbids inline scripts; only this test context may inject axe.
             context = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN",
                                           base_url=live_server.url, bypass_csp=True)
             try:
                 page = context.new_page()
-                signin.prepare(user)
-                page.goto("/accounts/login/")
-                page.fill("input[name=username]", user.username)
-                page.fill("input[name=password]", factories.PASSWORD)
-                page.click("button[type=submit]")
-                page.wait_for_load_state()
-                signin.second_step(page)
-                for path in paths:
-                    response = page.goto(path)
-                    assert response.status == 200, (user.username, path, response.status)
-                    page.add_script_tag(path=str(AXE))
-                    for violation in page.evaluate(RUN_AXE):
-                        if violation["impact"] in ("serious", "critical"):
-                            found.append((user.username, width, path, violation["id"], violation["impact"],
-                                          violation["help"], violation["targets"]))
-                    pages += 1
+                sign_in(page, user)
+                for method, path, data in steps:
+                    if method == "GET":
+                        response = page.goto(path)
+                        assert response.status == 200, (who, path, response.status)
+                    else:
+                        with page.expect_navigation():
+                            page.evaluate(POST_FROM_PAGE, [path, data])
+                    check(page, found, who, width, f"{method} {path}")
+                    states += 1
             finally:
                 context.close()
     report = "\n".join(" | ".join(str(part) for part in row) for row in found)
-    print(f"axe: {pages} page loads, {len(found)} serious/critical violations\n{report}")
-    assert not found, f"{len(found)} serious/critical axe violations on {pages} page loads:\n{report}"
+    print(f"axe: {states} page states, {len(found)} serious/critical violations\n{report}")
+    assert states >= 90
+    assert not found, f"{len(found)} serious/critical axe violations on {states} page states:\n{report}"

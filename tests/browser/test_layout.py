@@ -1,5 +1,6 @@
 """Layout at 1280 px: the navigation stays on one line for every role, and the district table of the
-progress page is not cut (it fits without a sideways scroll)."""
+progress page is not cut (it fits without a sideways scroll). At 375 px the unread count shows without
+opening the menu."""
 
 import pytest
 
@@ -47,3 +48,32 @@ def test_nav_and_district_table_fit_at_1280(browser, live_server, shot, scenario
                 assert widths["table"] <= widths["box"], (user.role, widths)
         finally:
             context.close()
+
+
+def test_unread_badge_shows_on_a_phone_without_opening_the_menu(browser, live_server, shot, scenario):  # noqa: F811
+    from notifications.models import Kind, Notification
+
+    officer = factories.officer(scenario["uDraft"], username="bocuc_xa")
+    for i in range(2):
+        Notification.objects.create(user=officer, kind=Kind.RETURNED, text=f"Thông báo {i}", link="/")
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="vi-VN", base_url=live_server.url)
+    try:
+        page = context.new_page()
+        sign_in(page, officer)
+        page.goto("/assessments/")
+        assert not page.locator("#mainnav").is_visible()  # the menu is folded
+        badge = page.locator("[data-testid=unread-count]")
+        assert badge.is_visible() and badge.inner_text() == "2"
+        box, toggler = badge.bounding_box(), page.locator(".navbar-toggler").bounding_box()
+        # One row: the bell beside the menu button, inside the screen.
+        assert abs((box["y"] + box["height"] / 2) - (toggler["y"] + toggler["height"] / 2)) < 12, (box, toggler)
+        assert box["x"] + box["width"] <= toggler["x"] and toggler["x"] + toggler["width"] <= 375
+        assert page.locator("nav.navbar").bounding_box()["height"] < 70
+        link = page.locator("[data-testid=notifications-link]").bounding_box()
+        assert link["width"] >= 24 and link["height"] >= 24  # a touch target
+        shot(page, "31-nav-375-unread", full=False)
+        page.locator("[data-testid=notifications-link]").click()
+        page.wait_for_load_state()
+        assert page.url.endswith("/notifications/") and page.locator("[data-testid=unread-count]").count() == 0
+    finally:
+        context.close()

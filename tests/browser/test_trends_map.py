@@ -54,6 +54,28 @@ def test_map_and_trend_charts_at_375px(new_page, shot, viewer):
     focused = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
     assert focused and ":" in focused
     assert no_horizontal_overflow(page)
+    # Every unit is a touch target of at least 24 × 24 px, and no two overlap.
+    boxes = page.evaluate("""() => [...document.querySelectorAll('svg[data-testid=unit-map] a.map-unit')]
+        .map(a => { const r = a.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })""")
+    assert len(boxes) == 18 and min(min(b[2], b[3]) for b in boxes) >= 24, boxes
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[0] + a[2] <= b[0] + 0.5 or b[0] + b[2] <= a[0] + 0.5 or a[1] + a[3] <= b[1] + 0.5 \
+                or b[1] + b[3] <= a[1] + 0.5, (a, b)
+    # A first tap shows the unit's name and band under the map; a second one opens its page.
+    unit = page.locator("svg[data-testid=unit-map] a.map-unit").nth(3)
+    name, band = unit.get_attribute("data-name"), unit.get_attribute("data-band-label")
+    unit.click()
+    info = page.locator("[data-testid=map-info]")
+    assert name in info.inner_text() and band in info.inner_text() and "/reports/map/" in page.url
+    shot(page, "issue21-map-375-tapped")
+    unit.click()
+    page.wait_for_url("**/reports/units/**")
+    page.go_back()
+    page.wait_for_url("**/reports/map/**")
+    # The keyboard reaches each unit in turn and hears the same.
+    page.locator("svg[data-testid=unit-map] a.map-unit").nth(5).focus()
+    assert page.locator("svg[data-testid=unit-map] a.map-unit").nth(5).get_attribute("data-name") in info.inner_text()
     shot(page, "issue12-map-375")
     page.goto("/reports/map/?year=2025&view=current")
     assert page.locator("svg[data-testid=unit-map] circle").count() == 18

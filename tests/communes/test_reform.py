@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from communes.models import District, Province, Unit, UnitSuccession
+from communes.reform import PLAUSIBLE_KM, ReformData, _km, plausible_coordinates
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,34 @@ def test_hoa_binh_ends_and_its_151_units_go_into_46_of_phu_tho_148():
 
     line = next(line for line in output.splitlines() if "Phú Thọ" in line)
     assert "151" in line and "46" in line and "148" in line
+
+    # Every new unit lies near the old units it was formed from (the map draws it inside its province):
+    # the dataset's misplaced coordinates are corrected, and the load says which.
+    for successor, predecessors in near_predecessors(hoa_binh).items():
+        assert min(_km((successor.latitude, successor.longitude), p) for p in predecessors) <= PLAUSIBLE_KM, successor
+    assert "Cảnh báo:" in output and "cách mọi đơn vị cũ hợp thành" in output
+
+
+def near_predecessors(old_province) -> dict:
+    out = defaultdict(list)
+    for s in UnitSuccession.objects.filter(predecessor__province=old_province).select_related("successor",
+                                                                                             "predecessor"):
+        out[s.successor].append((s.predecessor.latitude, s.predecessor.longitude))
+    return out
+
+
+def test_a_new_unit_placed_far_from_what_it_was_formed_from_takes_their_mean_position():
+    legacy = {"p_d_a": {"wardLat": 20.80, "wardLon": 105.50}, "p_d_b": {"wardLat": 20.90, "wardLon": 105.60}}
+    new_units = {"np": {
+        "n1": {"ward": "Xã Một", "wardCode": "1", "wardLat": 21.60, "wardLon": 104.90},  # 100 km north: misplaced
+        "n2": {"ward": "Xã Hai", "wardCode": "2", "wardLat": 20.85, "wardLon": 105.55},
+        "n3": {"ward": "Xã Ba", "wardCode": "3", "wardLat": 10.0, "wardLon": 106.0},  # formed from nothing known
+    }}
+    data = ReformData(legacy, {}, new_units, {}, {}, {"np": {"n1": ["p_d_a", "p_d_b"]}},
+                      {"np": {"p_d_a": [{"newWardKey": "n2", "isDefaultNewWard": 1}]}})
+    coordinates, warnings = plausible_coordinates(data, "np")
+    assert coordinates == {"n1": (20.85, 105.55), "n2": (20.85, 105.55), "n3": (10.0, 106.0)}
+    assert len(warnings) == 1 and warnings[0].startswith("Xã Một (1)")
 
 
 def test_second_run_creates_nothing():

@@ -80,7 +80,7 @@ def test_a_value_far_down_is_refused_by_the_row_limit(unit):
     data = rebuilt(one_row_xlsx(unit), sheet=lambda xml: far_cell(
         xml, b'<c r="A1048576" t="inlineStr"><is><t>x</t></is></c>'))
     lines, peak_bytes = peak(lambda: problems_of("assessments", data, name="a.xlsx"))
-    assert lines == ["row 1, column -: Tệp có hơn 20000 dòng dữ liệu, quá giới hạn của một lần nhập; "
+    assert lines == ["row 1, column -: Tệp có hơn 20.000 dòng dữ liệu, quá giới hạn của một lần nhập; "
                      "hãy chia thành nhiều tệp."]
     assert peak_bytes < 20 * 2**20 and not Assessment.objects.exists()
 
@@ -92,7 +92,7 @@ def test_a_value_far_right_is_refused_by_the_column_limit(unit):
 
 
 @pytest.mark.parametrize("cell, message", [
-    (b'<c r="A99999999999999999999"><v>1</v></c>', "Tệp có hơn 20000 dòng dữ liệu"),
+    (b'<c r="A99999999999999999999"><v>1</v></c>', "Tệp có hơn 20.000 dòng dữ liệu"),
     (b'<c r="A1B99999999999999999999"><v>1</v></c>', "Không đọc được tệp Excel (.xlsx)."),
 ])
 def test_absurd_cell_references_are_refused_not_a_crash(unit, cell, message):

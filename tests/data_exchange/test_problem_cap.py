@@ -60,8 +60,8 @@ def test_preview_lists_the_first_problems_and_the_count(client, reviewer_user, u
     upload.name = "dup.csv"
     response = client.post(reverse("data_exchange:import"), {"upload-kind": "assessments", "upload-file": upload})
     page = client.get(response["Location"]).content.decode()
-    assert "Tệp có 2000 lỗi." in page
+    assert "Tệp có 2.000 lỗi." in page
     assert page.count("<li>") == 200 and "Dòng 202, cột commune_code" in page and "Dòng 203," not in page
-    assert "… và 1800 lỗi khác" in page
+    assert "… và 1.800 lỗi khác" in page
     assert len(page) < 100_000  # 2,000 lines would make ~190 KB; a 200,000-row file was a 17 MB page
     assert not Assessment.objects.exists() and PendingImport.objects.count() == 1

@@ -55,7 +55,24 @@ def test_trends_match_the_report_of_each_year_and_leave_gaps(province):
             assert t["key"] == r["key"]
             assert t["actual"][i] == (None if y == 2023 else r["cumulative_actual"])
     report = build_report(year=2025, programme=province["programme"])
-    assert [t["target"] for t in data["targets"]] == [t["cumulative_target"] for t in report["targets"]]
+    assert [t["target"] for t in data["targets"]] == [t["target"] for t in report["targets"]]
+    assert [t["cumulative_target"] for t in data["targets"]] == [t["cumulative_target"] for t in report["targets"]]
+
+
+def test_trends_table_shows_each_tier_its_own_number_with_the_cumulative_one_beside_it(client, province):
+    """DESIGN §2: 20, 30, 50, 31 with 50, 100, 131 beside them, labelled as cumulative."""
+    client.force_login(factories.province_viewer(province["programme"].territory_province))
+    html = client.get(reverse("reports:trends") + "?year=2025").content.decode()
+    rows = {key: row for key, row in re.findall(r'<tr data-target-key="([^"]+)">(.*?)</tr>', html, re.S)}
+
+    def cell(key, field):
+        return re.search(rf'data-field="{field}">([^<]*)<', rows[key]).group(1)
+
+    assert "Chỉ tiêu cộng dồn" in html
+    assert [cell(k, "target") for k in ("2025-band-13", "2025-band-10", "2025-band-9")] == ["30", "50", "31"]
+    assert [cell(k, "cumulative_target") for k in ("2025-band-13", "2025-band-10", "2025-band-9")] == [
+        "50", "100", "131"]
+    assert cell("2025-recognized-district", "target") == "3" and cell("2025-recognized-district", "cumulative_target") == "—"
 
 
 def test_trends_page_json_and_query_count_at_two_sizes(client, province):
@@ -150,3 +167,57 @@ def test_map_and_docx_query_counts_do_not_grow_with_the_units(client, province, 
         u = factories.UnitFactory(district=province["b"], latitude=20.4, longitude=105.5 + i / 100)
         record(u, 2025, i % 17)
     assert queries() == small
+
+
+# ---------------------------------------------------------------- the map on a phone (issue 21)
+
+
+def crowded_province(criteria_set, n_districts=6, per_district=24):
+    """Many units packed close together, as in a real province: dots at their true places would overlap."""
+    p17 = criteria_set.programme.territory_province
+    for d in range(n_districts):
+        district = factories.DistrictFactory(province=p17, name=f"Huyện {d}")
+        for i in range(per_district):
+            factories.UnitFactory(district=district, latitude=20.5 + (d // 3) * 0.2 + (i % 5) * 0.012,
+                                  longitude=105.0 + (d % 3) * 0.2 + (i // 5) * 0.012)
+    return FrameTable.load(programme=criteria_set.programme, year=2025)
+
+
+def test_every_unit_has_its_own_cell_wide_enough_to_tap_on_a_phone(criteria_set):
+    data = map_data(crowded_province(criteria_set), view="frame")
+    assert len(data["points"]) == 144 and not data["missing"]
+    cells = [(p["col"], p["row"]) for p in data["points"]]
+    assert len(set(cells)) == len(cells)  # no two units on one spot
+    # The SVG is drawn 343 px wide at 375 px (16 px margins): a cell must stay a 24 px touch target.
+    assert data["cell"] * 343 / data["width"] >= 24
+    assert all(0 < p["x"] < data["width"] and 0 < p["y"] < data["height"] for p in data["points"])
+    # District numbers take cells of their own, never a unit's.
+    assert not {(d["col"], d["row"]) for d in data["districts"]} & set(cells)
+    assert [d["number"] for d in data["districts"]] == list(range(1, 7)) and data["borders"].startswith("M")
+
+
+def test_the_cells_keep_the_units_geography(criteria_set):
+    """A district in the south-west of the province stays south-west of one in the north-east."""
+    data = map_data(crowded_province(criteria_set), view="frame")
+    by_district = {}
+    for p in data["points"]:
+        by_district.setdefault(p["district_name"], []).append((p["x"], p["y"]))
+
+    def middle(name):
+        pts = by_district[name]
+        return sum(x for x, _y in pts) / len(pts), sum(y for _x, y in pts) / len(pts)
+
+    sw, ne = middle("Huyện 0"), middle("Huyện 5")  # 20.5 N 105.0 E vs 20.7 N 105.4 E
+    assert sw[0] < ne[0] and sw[1] > ne[1]  # west of it, and south (further down the drawing)
+    markers = {d["name"]: d for d in data["districts"]}
+    assert markers["Huyện 0"]["x"] < markers["Huyện 2"]["x"]
+
+
+def test_the_map_page_has_a_table_of_every_unit_and_the_district_key(client, criteria_set):
+    table = crowded_province(criteria_set, n_districts=2, per_district=5)
+    client.force_login(factories.province_viewer(criteria_set.programme.territory_province))
+    html = client.get(reverse("reports:map") + "?year=2025").content.decode()
+    assert html.count('class="map-unit"') == 10 and html.count("<tr><td><a href=") == 10
+    assert '<li value="1">Huyện 0</li>' in html and '<li value="2">Huyện 1</li>' in html
+    assert 'role="region"' in html and 'href="#map-after"' in html
+    assert len(table.rows) == 10

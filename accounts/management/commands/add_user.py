@@ -42,4 +42,4 @@ class Command(BaseCommand):
         except UserSetupError as exc:
             raise CommandError(str(exc)) from None
         verb = "Đã tạo" if created else "Đã cập nhật"
-        self.stdout.write(f"{verb} tài khoản {user.username} ({user.get_role_display()}, {user.scope_label}).")
+        self.stdout.write(f"{verb} tài khoản {user.username} ({user.role_label}, {user.scope_label}).")

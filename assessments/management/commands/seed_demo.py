@@ -29,7 +29,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Tài khoản minh họa — mật khẩu của tất cả: {DEMO_PASSWORD}")
         for user in demo_users():
-            self.stdout.write(f"  {user.username:<22} {user.get_role_display()} · {user.scope_label}")
+            self.stdout.write(f"  {user.username:<22} {user.role_label} · {user.scope_label}")
         if settings.PORTAL_2FA_DEMO_EXEMPT:
             self.stdout.write("Xác thực hai lớp: không bắt buộc ở chế độ minh họa (PORTAL_DEMO); ai muốn thử thì bật "
                               "trong “Tài khoản của tôi”.")

@@ -31,5 +31,7 @@ class Command(BaseCommand):
                     f"{kinds.count(UnitKind.DAC_KHU)} đặc khu) — tạo mới {r.created}, cập nhật {r.updated}, "
                     f"không đổi {r.unchanged}."
                 )
+                for warning in r.warnings:
+                    self.stdout.write(self.style.WARNING(f"Cảnh báo: {warning}"))
         except ReformDataError as exc:
             raise CommandError(str(exc)) from None

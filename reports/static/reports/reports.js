@@ -14,6 +14,8 @@
   });
   if (typeof window.Chart === "undefined") { return; }
   window.Chart.defaults.animation = false;
+  // Numbers on the axes and in the tooltips in the page's language: 1.200 and 10,5 in Vietnamese.
+  window.Chart.defaults.locale = document.documentElement.lang || "vi";
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var data = read(canvas.dataset.chart);
     if (!data) { return; }

@@ -12,6 +12,8 @@
   if (!el) { return; }
   var data = JSON.parse(el.textContent);
   window.Chart.defaults.animation = false;
+  // Numbers on the axes and in the tooltips in the page's language: 1.200 and 10,5 in Vietnamese.
+  window.Chart.defaults.locale = document.documentElement.lang || "vi";
   document.querySelectorAll("canvas[data-kind^=trend-]").forEach(function (canvas) {
     if (canvas.dataset.kind === "trend-bands") {
       var datasets = data.band_keys.map(function (key, i) {
@@ -20,10 +22,12 @@
       });
       var seen = {};
       data.targets.forEach(function (t, i) {
-        if (!t.in_units || seen[t.target + "|" + t.deadline]) { return; }
-        seen[t.target + "|" + t.deadline] = true;
-        datasets.push({ type: "line", stack: "target-" + i, label: data.target_label + " " + t.deadline.slice(0, 4) + ": " + t.target,
-                        data: data.labels.map(function () { return t.target; }), borderDash: [6, 4], pointRadius: 0,
+        // The bands are stacked: a tier's line is its cumulative figure (with the higher tiers).
+        var level = t.cumulative_target;
+        if (!t.in_units || seen[level + "|" + t.deadline]) { return; }
+        seen[level + "|" + t.deadline] = true;
+        datasets.push({ type: "line", stack: "target-" + i, label: data.target_label + " " + t.deadline.slice(0, 4) + ": " + level,
+                        data: data.labels.map(function () { return level; }), borderDash: [6, 4], pointRadius: 0,
                         borderWidth: 1.5, borderColor: LINE_COLOURS[i % LINE_COLOURS.length], fill: false, order: 1 });
       });
       new window.Chart(canvas, {
@@ -35,7 +39,7 @@
     } else if (canvas.dataset.kind === "trend-targets") {
       var lines = data.targets.map(function (t, i) {
         return { label: t.text.length > 60 ? t.text.slice(0, 57) + "…" : t.text,
-                 data: t.actual.map(function (a) { return a === null ? null : Math.round(100 * a / Math.max(t.target, 1)); }),
+                 data: t.actual.map(function (a) { return a === null ? null : Math.round(100 * a / Math.max(t.cumulative_target, 1)); }),
                  borderColor: LINE_COLOURS[i % LINE_COLOURS.length], backgroundColor: LINE_COLOURS[i % LINE_COLOURS.length],
                  spanGaps: false };
       });
