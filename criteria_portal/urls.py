@@ -6,6 +6,7 @@ from accounts.views import home
 urlpatterns = [
     path("", home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/tokens/", include("api.token_urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("assessments/", include("assessments.urls")),
@@ -13,4 +14,5 @@ urlpatterns = [
     path("data/", include("data_exchange.urls")),
     path("inventory/", include("inventory.urls")),
     path("notifications/", include("notifications.urls")),
+    path("api/", include("api.urls")),
 ]
