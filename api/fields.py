@@ -51,12 +51,21 @@ def _clean_text(field, data) -> str:
 
 
 class StrictIntegerField(VietnameseMessages, serializers.IntegerField):
-    """An integer: a JSON number without a fraction, or in a query string ASCII digits only."""
+    """An integer: in a JSON body a number without a fraction (not "1", not 1.0, not true)."""
+
+    default_error_messages = {**MESSAGES, "invalid": _("Cần một số nguyên.")}
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, (int, str)):
+        if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
-        if isinstance(data, str) and not INTEGER.fullmatch(data):
+        return super().to_internal_value(data)
+
+
+class QueryIntegerField(StrictIntegerField):
+    """An integer in a query string: ASCII digits, optionally a minus sign."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not INTEGER.fullmatch(data):
             self.fail("invalid")
         return super().to_internal_value(int(data))
 
@@ -87,13 +96,20 @@ class StrictChoiceField(VietnameseMessages, serializers.ChoiceField):
 
 
 class StrictBooleanField(VietnameseMessages, serializers.BooleanField):
-    """true or false (JSON), or in a query string the words true and false."""
+    """true or false (JSON booleans only)."""
 
     default_error_messages = {**MESSAGES, "invalid": _("Cần true hoặc false.")}
 
     def to_internal_value(self, data):
         if isinstance(data, bool):
             return data
+        self.fail("invalid")
+
+
+class QueryBooleanField(StrictBooleanField):
+    """In a query string, the words true and false."""
+
+    def to_internal_value(self, data):
         if data in ("true", "false"):
             return data == "true"
         self.fail("invalid")

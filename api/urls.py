@@ -40,5 +40,5 @@ urlpatterns = [
     path("docs/", docs.DocsView.as_view(), name="docs"),
     path("v1/", include(v1)),
     # Anything else under /api/ is a JSON 404, not the HTML page.
-    re_path(r"^.*$", NotFoundView.as_view(), name="not_found"),
+    re_path(r"^", NotFoundView.as_view(), name="not_found"),
 ]

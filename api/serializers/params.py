@@ -8,11 +8,11 @@ from communes.models import UnitKind
 from inventory.models import CountStatus
 
 from ..fields import (
+    QueryBooleanField,
+    QueryIntegerField,
     Serializer,
-    StrictBooleanField,
     StrictChoiceField,
     StrictDateField,
-    StrictIntegerField,
     StrictSlugField,
 )
 from .decisions import LEVEL_CHOICES
@@ -21,8 +21,8 @@ MAX_ID = 2**63 - 1
 MAX_CODE = 2**31 - 1
 
 
-def year_field(help_text: str = "") -> StrictIntegerField:
-    return StrictIntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR, required=False, help_text=help_text)
+def year_field(help_text: str = "") -> QueryIntegerField:
+    return QueryIntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR, required=False, help_text=help_text)
 
 
 def ordering_field(*keys: str, default: str) -> StrictChoiceField:
@@ -39,9 +39,9 @@ class ProvinceParams(Serializer):
 class UnitParams(Serializer):
     on = StrictDateField(required=False, help_text="Chỉ các đơn vị có hiệu lực vào ngày này (YYYY-MM-DD); "
                                                    "bỏ trống: mọi đơn vị, kể cả đã hết hiệu lực.")
-    province = StrictIntegerField(min_value=0, max_value=MAX_CODE, required=False, help_text="Mã GSO của tỉnh.")
-    district = StrictIntegerField(min_value=0, max_value=MAX_CODE, required=False, help_text="Mã GSO của huyện.")
-    code = StrictIntegerField(min_value=0, max_value=MAX_CODE, required=False,
+    province = QueryIntegerField(min_value=0, max_value=MAX_CODE, required=False, help_text="Mã GSO của tỉnh.")
+    district = QueryIntegerField(min_value=0, max_value=MAX_CODE, required=False, help_text="Mã GSO của huyện.")
+    code = QueryIntegerField(min_value=0, max_value=MAX_CODE, required=False,
                               help_text="Mã GSO của đơn vị (mã có thể được dùng lại: kết hợp với on=).")
     kind = StrictChoiceField(choices=UnitKind.choices, required=False)
     ordering = ordering_field("code", "name", default="code")
@@ -63,16 +63,16 @@ class CriteriaSetParams(Serializer):
 class AssessmentParams(Serializer):
     programme = StrictSlugField(max_length=50, required=False, help_text="Mã chương trình.")
     year = year_field()
-    unit = StrictIntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="`id` của đơn vị.")
+    unit = QueryIntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="`id` của đơn vị.")
     status = StrictChoiceField(choices=Status.choices, required=False)
     ordering = ordering_field("year", "unit", "updated_at", default="-year,unit")
 
 
 class RecognitionParams(Serializer):
     programme = StrictSlugField(max_length=50, required=False)
-    unit = StrictIntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="`id` của đơn vị.")
+    unit = QueryIntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="`id` của đơn vị.")
     level = StrictChoiceField(choices=LEVEL_CHOICES, required=False)
-    revoked = StrictBooleanField(required=False, allow_null=True, default=None,
+    revoked = QueryBooleanField(required=False, allow_null=True, default=None,
                                  help_text="true: chỉ quyết định đã thu hồi; false: chỉ quyết định còn hiệu lực.")
     ordering = ordering_field("decision_date", "unit", default="-decision_date,unit")
 
@@ -80,12 +80,12 @@ class RecognitionParams(Serializer):
 class RegistrationParams(Serializer):
     programme = StrictSlugField(max_length=50, required=False)
     year = year_field()
-    unit = StrictIntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="`id` của đơn vị.")
+    unit = QueryIntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="`id` của đơn vị.")
 
 
 class ModelCountParams(Serializer):
     year = year_field()
-    unit = StrictIntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="`id` của đơn vị.")
+    unit = QueryIntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="`id` của đơn vị.")
     model_type = StrictSlugField(max_length=50, required=False, help_text="Mã loại mô hình.")
     status = StrictChoiceField(choices=CountStatus.choices, required=False)
 

@@ -66,8 +66,8 @@ class CriteriaSetBrief(serializers.Serializer):
 
 class ProgrammeDetailSerializer(ProgrammeSerializer):
     calendar = CalendarSerializer(read_only=True, help_text="Lịch của năm hỏi (?year=, mặc định năm nay).")
-    targets = TargetSerializer(many=True, read_only=True)
-    criteria_sets = CriteriaSetBrief(many=True, read_only=True)
+    targets = TargetSerializer(source="target_rows", many=True, read_only=True)
+    criteria_sets = CriteriaSetBrief(source="criteria_set_rows", many=True, read_only=True)
 
 
 class FrameUnitSerializer(UnitRef):

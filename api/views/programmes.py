@@ -60,8 +60,8 @@ class ProgrammeDetailView(ApiView):
         programme = programme_or_404(request.user, code)
         year = self.params.get("year", current_year())
         programme.calendar = calendar_for(programme, year)
-        programme.targets = list(Target.objects.filter(programme=programme).order_by("deadline", "sort_order", "key"))
-        programme.criteria_sets = list(CriteriaSet.objects.filter(programme=programme).order_by("-version"))
+        programme.target_rows = list(Target.objects.filter(programme=programme).order_by("deadline", "sort_order", "key"))
+        programme.criteria_set_rows = list(CriteriaSet.objects.filter(programme=programme).order_by("-version"))
         return Response(ProgrammeDetailSerializer(programme).data)
 
 
