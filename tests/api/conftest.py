@@ -10,7 +10,7 @@ import pytest
 
 from api import services as api_services
 from assessments import services
-from assessments.models import Level
+from assessments.models import Level, Result
 from inventory.models import CountStatus, ModelCount, ModelType
 from tests import factories
 from tests.conftest import record
@@ -34,6 +34,9 @@ def build_world(*, unit, other_unit, admin) -> World:
         verified = record(u, 2023, 16)
         submitted = record(u, 2024, 16, stage="self")
         draft = services.assessment_get_or_create(unit=u, year=2025, actor=officer)
+        # Every criterion answered, so that a submit can succeed.
+        draft = services.assessment_save_self(assessment=draft, actor=officer, version=draft.version, values={
+            r.criterion_id: {"self_result": Result.MET, "note": ""} for r in draft.results.all()})
         recognition = services.recognition_create(
             unit=u, level=Level.COMMUNE, decision_number=f"1/QĐ-{scope}", decision_date=datetime.date(2024, 6, 1),
             issued_by="UBND huyện", actor=admin)
