@@ -123,3 +123,21 @@ def test_a_programme_of_another_province_is_404(client, scenario, viewer):  # no
     response = client.get("/api/v1/reports/progress/?programme=khac",
                           **bearer(api_services.api_token_create(user=viewer, name="t")[1]))
     assert response.status_code == 404
+
+
+def test_the_api_reads_the_figures_the_page_cached(client, scenario, viewer):  # noqa: F811
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    headers = bearer(api_services.api_token_create(user=viewer, name="t")[1])
+    url = "/api/v1/reports/progress/?year=2025"
+    client.get(url, **headers)  # the token's first use is recorded once
+    cache.clear()
+    with CaptureQueriesContext(connection) as computed:
+        client.get(url, **headers)
+    page_json(client, viewer, reverse("reports:progress_json") + "?year=2025")  # the page recomputes nothing
+    with CaptureQueriesContext(connection) as cached:
+        response = client.get(url, **headers)
+    assert response.status_code == 200 and response.json()["bands"] == EXPECTED_BANDS
+    assert len(cached) <= 4 < len(computed), (len(cached), len(computed))
