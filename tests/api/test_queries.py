@@ -45,13 +45,15 @@ def test_list_endpoints_read_a_constant_number_of_queries(client, criteria_set, 
     client.get(LISTS[0], **headers)  # the token's first use is recorded once
     small = {}
     for url in LISTS:
+        connection.queries_log.clear()  # a full log (9000 queries) would capture nothing
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url, **headers)
         assert response.status_code == 200 and response.json()["count"] >= 1, url
         small[url] = len(queries)
     grow(district, model_type, 10, 100)
     for url in LISTS:
+        connection.queries_log.clear()
         with django_assert_num_queries(small[url]):
             response = client.get(url, **headers)
         assert response.json()["count"] >= 1
-    assert max(small.values()) <= 8, small
+    assert 2 <= min(small.values()) and max(small.values()) <= 8, small
