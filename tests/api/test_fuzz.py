@@ -18,6 +18,8 @@ import pytest
 from django.core.servers.basehttp import WSGIRequestHandler
 from django.test import override_settings
 
+from assessments.models import Assessment, CriterionResult, Programme, Recognition
+from communes.models import Unit
 from tests import factories
 from tests.api.conftest import ROLES, build_world
 
@@ -32,9 +34,9 @@ MAX_EXAMPLES = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "8")
 SEED = os.environ.get("SCHEMATHESIS_SEED", "20")
 
 
-# The coverage phase (boundary and invalid values of every parameter, deterministic) for the roles whose
-# requests go deepest (the officer's writes, the reviewer's, the administrator's reads); random fuzzing
-# for every role.
+# The coverage phase (boundary and invalid values of every parameter and body field, deterministic; most of
+# the run's time) for the two roles whose writes go deepest, the officer and the reviewer; random valid and
+# invalid requests (fuzzing) for every role.
 PHASES = {"officer": "examples,coverage,fuzzing", "reviewer": "examples,coverage,fuzzing",
           "admin": "examples,fuzzing", "province": "examples,fuzzing", "national": "examples,fuzzing"}
 
@@ -42,9 +44,6 @@ PHASES = {"officer": "examples,coverage,fuzzing", "reviewer": "examples,coverage
 def config_file(world, path: Path) -> Path:
     """Half of the generated ids, codes, versions and years are the world's own, so that requests get past
     the 404 to the rules (a submit, a return, a verify really happen); the other half stays random."""
-    from assessments.models import Assessment, CriterionResult, Programme, Recognition
-    from communes.models import Unit
-
     ids = sorted({*Assessment.objects.values_list("id", flat=True), *Unit.objects.values_list("id", flat=True),
                   *Recognition.objects.values_list("id", flat=True)})
     dictionaries = {
@@ -66,6 +65,7 @@ def config_file(world, path: Path) -> Path:
 
 
 def schemathesis(base_url: str, token: str, report: Path, phases: str, config: Path) -> subprocess.CompletedProcess:
+    """Run in a scratch folder: schemathesis keeps a cache folder where it runs."""
     command = [
         str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(config), "run",
         f"{base_url}/api/schema/",
@@ -75,7 +75,7 @@ def schemathesis(base_url: str, token: str, report: Path, phases: str, config: P
         "--request-timeout", "30", "--report", "junit", "--report-junit-path", str(report),
     ]
     env = {**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"}
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=600, cwd=report.parent)
 
 
 @override_settings(API_RATE_LIMIT="100000/min")
