@@ -5,6 +5,7 @@ import pytest
 
 from tests import factories
 
+from .test_accessibility import AXE, RUN_AXE
 from .test_journeys import no_horizontal_overflow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,3 +40,23 @@ def test_token_page_and_docs(new_page, shot):
     assert page.locator(".opblock").count() >= 27
     shot(page, "issue20-api-docs", full=False)
     assert not errors, errors
+
+
+def test_the_token_page_has_no_serious_axe_violation(browser, live_server):
+    from api.services import api_token_create
+
+    officer = factories.officer(factories.UnitFactory(), username="xa_a11y")
+    api_token_create(user=officer, name="Hệ thống thống kê", can_write=True)
+    for width in (375, 1280):
+        # The app's CSP forbids inline scripts; only this test context may inject axe.
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN",
+                                      base_url=live_server.url, bypass_csp=True)
+        try:
+            page = context.new_page()
+            sign_in(page, officer)
+            assert page.goto("/accounts/tokens/").status == 200
+            page.add_script_tag(path=str(AXE))
+            serious = [v for v in page.evaluate(RUN_AXE) if v["impact"] in ("serious", "critical")]
+            assert not serious, (width, serious)
+        finally:
+            context.close()
