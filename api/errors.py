@@ -29,7 +29,7 @@ def _message(exc: exceptions.APIException) -> str:
     """DRF's own English messages replaced by the portal's (DRF's Vietnamese catalogue is a stub)."""
     if isinstance(exc, exceptions.NotAuthenticated):
         return _("Cần đăng nhập, hoặc gửi mã truy cập trong tiêu đề Authorization: Bearer <mã>.")
-    if isinstance(exc, exceptions.NotFound):
+    if isinstance(exc, exceptions.NotFound) and str(exc.detail) == str(exc.default_detail):
         return _("Không tìm thấy.")
     if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail) == str(exc.default_detail):
         return _("Bạn không có quyền thực hiện thao tác này.")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -94,6 +96,13 @@ class NotFoundView(ApiView):
     permission_classes = [AllowAny]
 
     def get(self, request, *args, **kwargs):
+        if not request.path.endswith("/"):
+            try:
+                match = resolve(request.path + "/")
+            except Resolver404:
+                match = None
+            if match is not None and match.url_name != "not_found":
+                raise NotFound(_("Các địa chỉ API kết thúc bằng “/”: %(path)s/") % {"path": request.path})
         raise NotFound
 
     post = put = patch = delete = head = options = get

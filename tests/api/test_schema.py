@@ -75,6 +75,12 @@ def test_an_unknown_api_address_is_a_json_404(client, admin_user):
         assert response.status_code == 404 and response.json()["code"] == "not_found", path
 
 
+def test_a_missing_slash_is_a_404_that_says_so(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/api/v1/units")
+    assert response.status_code == 404 and response.json()["detail"] == "Các địa chỉ API kết thúc bằng “/”: /api/v1/units/"
+
+
 def test_a_huge_id_is_a_404(client, admin_user):
     client.force_login(admin_user)
     for kind in ("assessments", "units", "recognitions", "provinces", "criteria-sets"):
