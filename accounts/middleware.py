@@ -3,8 +3,10 @@ nothing but the pages that let them pass it: enrolment (no authenticator yet) or
 
 from urllib.parse import urlencode
 
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from . import two_factor
 
@@ -26,5 +28,9 @@ class TwoFactorMiddleware:
             return None
         if request.resolver_match.view_name in OPEN_VIEWS:
             return None
+        if request.path.startswith("/api/"):
+            # A program reading the API with this browser session gets an answer it can read, not a sign-in page.
+            return JsonResponse({"detail": _("Cần hoàn tất xác thực hai lớp trước khi dùng API."),
+                                 "code": "two_factor_required", "errors": {}}, status=403)
         target = "accounts:login_code" if two_factor.is_enrolled(user) else "accounts:two_factor"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

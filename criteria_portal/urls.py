@@ -6,6 +6,7 @@ from accounts.views import home
 urlpatterns = [
     path("", home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/tokens/", include("api.token_urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("assessments/", include("assessments.urls")),
@@ -16,4 +17,5 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     # /health/, /health/live/ (no sign-in) and /metrics (configured addresses only).
     path("", include("operations.urls")),
+    path("api/", include("api.urls")),
 ]

@@ -98,8 +98,15 @@ def move(assessment: Assessment, *, to: str, actor, reason: str = "") -> None:
     assessment.status = to
 
 
+def history_reason(text: str) -> str | None:
+    """The change reason simple-history keeps, in its 100-character column; the whole text stays where people
+    read it (Transition.reason, return_reason, revoke_reason). A longer one was a 500 on PostgreSQL."""
+    text = " ".join((text or "").split())
+    return (text if len(text) <= 100 else text[:99] + "…") or None
+
+
 def save(assessment: Assessment, *, actor, reason: str = "") -> None:
     assessment.version += 1
     assessment._history_user = actor
-    assessment._change_reason = reason or None
+    assessment._change_reason = history_reason(reason)
     assessment.save()

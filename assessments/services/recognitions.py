@@ -17,6 +17,7 @@ from .common import (
     DomainError,
     RecognitionRuleError,
     criteria_set_for,
+    history_reason,
     programme_error,
     recognition_threshold,
     require_unit_write,
@@ -156,7 +157,7 @@ def recognition_revoke(*, recognition: Recognition, actor, revoked_on: datetime.
     recognition.revoked_on = revoked_on
     recognition.revoke_reason = reason
     recognition._history_user = actor
-    recognition._change_reason = reason
+    recognition._change_reason = history_reason(reason)
     recognition.save()
     facts.recognition_changed(recognition)
     return recognition

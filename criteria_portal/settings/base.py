@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "operations",
     "jobs",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -322,6 +326,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cổng tiêu chí <no
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The portal's address as users reach it, for the links in e-mails (no request to read it from).
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The web API (issue 20): REST_FRAMEWORK, SPECTACULAR_SETTINGS, API_RATE_LIMIT.
+from .api import *  # noqa: E402, F403
 
 # Shows a "demo data" banner on every page (set by `make run`).
 PORTAL_DEMO = env_bool("PORTAL_DEMO", False)
