@@ -87,6 +87,7 @@ def _detail_context(request, assessment, results, form=None, **extra):
         "reopen_form": ReopenForm(initial={"version": assessment.version}),
         "recall": _recall_state(user, assessment),
         "answered": sum(1 for r in results if r.self_result != "not_yet"),
+        "result_choices": Result.choices,
         "can_prefill": editable and services.can_prefill_from_previous_year(assessment),
         "Status": Status,
         **extra,
