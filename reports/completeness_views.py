@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
+from assessments.facts.readings import default_as_of
 from assessments.selectors import current_year, today
 
 from . import selectors
@@ -50,7 +51,8 @@ def _day(raw: str | None, default: datetime.date) -> datetime.date:
 
 
 def _params(request) -> tuple[int, datetime.date]:
-    return _parse_year(request.GET.get("year"), current_year()), _day(request.GET.get("as_of"), today())
+    year = _parse_year(request.GET.get("year"), current_year())
+    return year, _day(request.GET.get("as_of"), default_as_of(year, today()))
 
 
 def _load(request, programme, year, as_of) -> Completeness:
@@ -88,11 +90,12 @@ def completeness(request):
     except BadParameter as exc:
         messages.error(request, str(exc))
         year = current_year()
+    # "As of" defaults to today for the current year and to 31/12 for a past one (DESIGN §2).
     try:
-        as_of = _day(request.GET.get("as_of"), today())
+        as_of = _day(request.GET.get("as_of"), default_as_of(year, today()))
     except BadParameter as exc:
         messages.error(request, str(exc))
-        as_of = today()
+        as_of = default_as_of(year, today())
     sort = request.GET.get("sort") or "district"
     if sort.lstrip("-") not in SORTS:
         sort = "district"
