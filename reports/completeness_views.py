@@ -32,6 +32,7 @@ from .completeness import (
     parse_day,
     state_label,
 )
+from .progress import report_heading
 from .views import BadParameter, _parse_year, _programme, _programmes
 
 
@@ -112,6 +113,7 @@ def completeness(request):
     years = sorted(set(selectors.report_years(programme=programme)) | {year, current_year()}, reverse=True)
     return render(request, "reports/completeness.html", {
         "programme": programme,
+        "heading": report_heading(programme, year),
         "programmes": _programmes(request),
         "year": year,
         "years": years,
