@@ -103,7 +103,7 @@ def _page_reported(html: str) -> tuple[int, int]:
 
 def _national_reported(html: str, code: str) -> tuple[int, int]:
     row = html.split(f'<tr data-programme="{code}">')[1].split("</tr>")[0]
-    found = re.search(r'data-field="reported">(\d+)/(\d+) ', row)
+    found = re.search(r'<td class="num">(\d+)/(\d+) \(\d+%\)</td>', row)  # the "Đã báo cáo" cell
     return int(found.group(1)), int(found.group(2))
 
 

@@ -105,7 +105,6 @@ def test_trends_and_national_read_the_same_states(client, merged):
     page = client.get(reverse("reports:trends") + "?year=2026").content.decode()
     row = page.split('data-target-key="2025-band-13"')[1].split("</tr>")[0]
     assert re.findall(r'data-state="(\w+)">([^<]+)<', row)[-1] == ("missed", "Không đạt")
-    assert 'data-field="number">30 ' in row and "cộng dồn 50" in row  # the tier's own number, the cumulative beside
     national = national_report(year=2026)["programmes"][0]
     assert national["targets_met"] == sum(1 for word in STATES_2026.values() if word == "Đạt") == 1
 
