@@ -170,7 +170,7 @@ def province_family_ids(province_id: int) -> set[int]:
 
 def province_on(province: Province, day: datetime.date, provinces: dict[int, Province] | None = None) -> Province:
     """The province holding `province`'s place on `day`: itself while in force, else the province it was merged
-    into (its `successor`, following the chain while each ended before `day`). Hòa Bình (ended 30/6/2025, merged
+    into (its `successor`, following the chain while each ended before `day`). Hoà Bình (ended 30/6/2025, merged
     into Phú Thọ) is itself on 31/12/2024 and Phú Thọ on 31/12/2025. `provinces` (id → Province): read from it
     instead of one query per step (many programmes at once); a province ended without a successor stays itself.
     """

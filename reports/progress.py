@@ -122,7 +122,7 @@ def report_heading(programme: Programme, year: int, provinces: dict | None = Non
     The province is the programme's territory as it stands on 31/12/`year`, the day the report reads (its frame
     units' holders are read that day too): a territory that ended before then (`Province.valid_to`) is named by
     the province it was merged into (`Province.successor`, followed by `communes.lineage.province_on`). So
-    12/NQ-TU's report of 2024 is Hòa Bình's, those of 2025 (the merger took effect on 1/7/2025) and later Phú
+    12/NQ-TU's report of 2024 is Hoà Bình's, those of 2025 (the merger took effect on 1/7/2025) and later Phú
     Thọ's; the frame itself stays the territory's as of the resolution date. The body is the programme's
     `resolution_issuer` as the data gives it. `provinces`: every province by id, to head many programmes with
     one query.

@@ -1,6 +1,6 @@
 """One state word per target and one heading per report (DESIGN §2, issue 21), on every page and file.
 
-The hand-computed province of `conftest.scenario` (2025) under 12/NQ-TU's targets. Hòa Bình (17) ends on
+The hand-computed province of `conftest.scenario` (2025) under 12/NQ-TU's targets. Hoà Bình (17) ends on
 30/6/2025 and is merged into Phú Thọ (25); the programme's body is data ("Ban Thường vụ Tỉnh ủy Hoà Bình").
 
 Target states by hand: in the 2025 report the 2022 target (not met, deadline passed) is "Không đạt", the
