@@ -168,6 +168,26 @@ def province_family_ids(province_id: int) -> set[int]:
     return ids
 
 
+def province_on(province: Province, day: datetime.date, provinces: dict[int, Province] | None = None) -> Province:
+    """The province holding `province`'s place on `day`: itself while in force, else the province it was merged
+    into (its `successor`, following the chain while each ended before `day`). Hoà Bình (ended 30/6/2025, merged
+    into Phú Thọ) is itself on 31/12/2024 and Phú Thọ on 31/12/2025. `provinces` (id → Province): read from it
+    instead of one query per step (many programmes at once); a province ended without a successor stays itself.
+    """
+    current = province
+    for _depth in range(MAX_DEPTH):
+        if current.valid_to is None or current.valid_to >= day or current.successor_id is None:
+            return current
+        following = provinces.get(current.successor_id) if provinces is not None else None
+        current = following or Province.objects.get(pk=current.successor_id)
+    return current
+
+
+def provinces_by_id() -> dict[int, Province]:
+    """Every province (a hundred rows at most), for `province_on` over many programmes in one query."""
+    return {p.id: p for p in Province.objects.only("id", "code", "name", "valid_to", "successor_id")}
+
+
 @dataclass
 class UnitLineage:
     """What a unit page shows: where the unit came from and where it went, with dates."""

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
+from assessments.facts.readings import default_as_of
 from assessments.selectors import current_year, today
 
 from . import selectors
@@ -31,6 +32,7 @@ from .completeness import (
     parse_day,
     state_label,
 )
+from .progress import report_heading
 from .views import BadParameter, _parse_year, _programme, _programmes
 
 
@@ -50,7 +52,8 @@ def _day(raw: str | None, default: datetime.date) -> datetime.date:
 
 
 def _params(request) -> tuple[int, datetime.date]:
-    return _parse_year(request.GET.get("year"), current_year()), _day(request.GET.get("as_of"), today())
+    year = _parse_year(request.GET.get("year"), current_year())
+    return year, _day(request.GET.get("as_of"), default_as_of(year, today()))
 
 
 def _load(request, programme, year, as_of) -> Completeness:
@@ -88,11 +91,12 @@ def completeness(request):
     except BadParameter as exc:
         messages.error(request, str(exc))
         year = current_year()
+    # "As of" defaults to today for the current year and to 31/12 for a past one (DESIGN §2).
     try:
-        as_of = _day(request.GET.get("as_of"), today())
+        as_of = _day(request.GET.get("as_of"), default_as_of(year, today()))
     except BadParameter as exc:
         messages.error(request, str(exc))
-        as_of = today()
+        as_of = default_as_of(year, today())
     sort = request.GET.get("sort") or "district"
     if sort.lstrip("-") not in SORTS:
         sort = "district"
@@ -109,6 +113,7 @@ def completeness(request):
     years = sorted(set(selectors.report_years(programme=programme)) | {year, current_year()}, reverse=True)
     return render(request, "reports/completeness.html", {
         "programme": programme,
+        "heading": report_heading(programme, year),
         "programmes": _programmes(request),
         "year": year,
         "years": years,

@@ -2,8 +2,9 @@
 (Nghị định 30/2020/NĐ-CP: issuing body and number on the left, the national motto block on the right,
 title, body in Times New Roman 13–14 pt, recipients and signature).
 
-Built from build_report(), like the .xlsx and the pages, so the numbers cannot disagree. The number, the
-place and the date are left as placeholders ("Số: …/BC-BCĐ", "…, ngày … tháng … năm …"): the office fills
+Built from build_report(), like the .xlsx and the pages, so the numbers and the targets' state words cannot
+disagree. The province and the body heading it are the programme's (`progress.report_heading`). The number,
+the place and the date are left as placeholders ("Số: …/BC-…", "…, ngày … tháng … năm …"): the office fills
 them in when the report is issued.
 """
 
@@ -20,7 +21,7 @@ from docx.shared import Cm, Pt
 
 from assessments.models import Programme
 
-from .exports import band_label, figures_label, met_label
+from .exports import band_label, figures_label, target_state_label
 from .progress import BAND_KEYS, OFFICIAL, build_report
 
 FONT = "Times New Roman"
@@ -86,16 +87,21 @@ def docx_for(*, year: int, programme: Programme, figures: str = OFFICIAL) -> byt
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
     section.left_margin, section.right_margin = Cm(3), Cm(1.5)
 
-    # The heading block: issuing body and number (left), national motto and date (right).
+    # The heading block: the programme's province and body, and the number (left); national motto and date
+    # (right). Province and body come from the data (`report_heading`): a merged territory's report of a later
+    # year is headed by its successor province.
     territory = report["programme"]["territory"]["province_name"]
+    heading = report["heading"]
+    body = heading["body"].upper() if heading["body"] else "…"
     head = doc.add_table(rows=1, cols=2)
     _widths(head, [6.0, 10.5])
     left, right = head.rows[0].cells
     left.paragraphs[0].text = ""
-    _paragraph(left, territory.upper(), size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(left, _("BAN CHỈ ĐẠO"), bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    if heading["province_name"]:
+        _paragraph(left, heading["province_name"].upper(), size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(left, body, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(left, "———", size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(left, _("Số: …/BC-BCĐ"), size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(left, _("Số: …/BC-…"), size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(right, _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(right, _("Độc lập - Tự do - Hạnh phúc"), bold=True, underline=True, size=13,
                align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -124,7 +130,7 @@ def docx_for(*, year: int, programme: Programme, figures: str = OFFICIAL) -> byt
     _table(doc, [_("Mục tiêu"), _("Thời hạn"), _("Chỉ tiêu"), _("Thực hiện"), _("Chỉ tiêu cộng dồn"),
                  _("Thực hiện cộng dồn"), _("Đánh giá")],
            [[t["text"], _date(t["deadline"]), t["target"], t["actual"], t["cumulative_target"], t["cumulative_actual"],
-             met_label(t["met"])] for t in report["targets"]],
+             target_state_label(t)] for t in report["targets"]],
            widths=[6.0, 2.2, 1.5, 1.5, 1.6, 1.6, 1.8])
     if report["note"]:
         _paragraph(doc, report["note"], italic=True, size=11, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=6)
@@ -168,7 +174,7 @@ def docx_for(*, year: int, programme: Programme, figures: str = OFFICIAL) -> byt
     _paragraph(left, _("Nơi nhận:"), bold=True, italic=True, size=12)
     _paragraph(left, _("- Như trên;"), size=11)
     _paragraph(left, _("- Lưu: VT."), size=11)
-    _paragraph(right, _("TM. BAN CHỈ ĐẠO"), bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(right, _("TM. %(body)s") % {"body": body}, bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(right, _("(Ký, ghi rõ họ tên, đóng dấu)"), italic=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
 
     out = io.BytesIO()

@@ -39,8 +39,9 @@ def figures_label(figures: str) -> str:
     return _("Số liệu sơ bộ") if figures == "preliminary" else _("Số liệu chính thức")
 
 
-def met_label(met: bool) -> str:
-    return _("Đạt") if met else _("Chưa đạt")
+def target_state_label(target: dict) -> str:
+    """A target's one state word (Đạt / Không đạt / Chưa đạt), as evaluated by `reports.targets`."""
+    return target["state_label"]
 
 
 def unit_table_header() -> list[str]:
@@ -97,7 +98,7 @@ def report_xlsx(report: dict, units: list[dict], matrix) -> bytes:
          _("Chỉ tiêu cộng dồn"), _("Thực hiện cộng dồn"), _("Kết quả"), _("Thời hạn so với năm báo cáo")],
         [
             [t["key"], t["deadline"], t["text"], t["as_of"], t["target"], t["actual"], t["cumulative_target"],
-             t["cumulative_actual"], met_label(t["met"]), state.get(t["deadline_state"], "")]
+             t["cumulative_actual"], target_state_label(t), state.get(t["deadline_state"], "")]
             for t in report["targets"]
         ],
         [24, 12, 70, 13, 10, 10, 14, 14, 11, 16],

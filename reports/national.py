@@ -12,14 +12,15 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from assessments.facts.readings import default_as_of, year_end
+from assessments.facts.readings import MET, default_as_of, year_end
 from assessments.models import Target
 from assessments.programmes import programme_list
+from communes.lineage import provinces_by_id
 from criteria_portal.figures import get_many, key, put
 
 from .completeness import reported_counts
 from .frame import BAND_KEYS, OFFICIAL, Tally, tokens
-from .progress import programme_info
+from .progress import programme_info, report_heading
 from .targets import evaluate_targets, target_days
 
 SORTS = ("province", "programme", "units", "recognized", "targets_met", "completeness")
@@ -53,20 +54,22 @@ def _rows(programmes: list, targets: dict, year: int, as_of) -> list[dict]:
     days = sorted(set().union(*(target_days(targets[p.id], year) for p in programmes)))
     tallies = {day: Tally.load_many(programmes, day, OFFICIAL) for day in days}
     completeness = reported_counts(programmes, year, as_of)
+    provinces = provinces_by_id()
     out = []
     for p in programmes:
         mine = {day: by_programme[p.id] for day, by_programme in tallies.items()}
         official = mine[year_end(year)]
         evaluated = evaluate_targets(targets[p.id], year=year, programme=p, figures=OFFICIAL, tallies=mine)
         done = completeness[p.id]
-        info = programme_info(p)
+        # The province that runs the programme in `year` (its territory, or the successor of a merged one).
+        heading = report_heading(p, year, provinces)
         out.append({
-            "programme": info,
-            "province": info["territory"]["province"],
-            "province_name": info["territory"]["province_name"],
+            "programme": programme_info(p),
+            "province": heading["province"],
+            "province_name": heading["province_name"],
             "units_total": official.total,
             "bands": official.bands(),
-            "targets_met": sum(1 for t in evaluated if t["met"]),
+            "targets_met": sum(1 for t in evaluated if t["state"] == MET),
             "targets_total": len(evaluated),
             "holders": done["holders"],
             "reported": done["reported"],

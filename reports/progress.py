@@ -24,6 +24,7 @@ from django.db.models import Count, Max, Q
 from assessments.facts.readings import BAND_ORDER, BAND_RANK, year_end
 from assessments.models import LEVEL_KEYS, Band, CriterionResult, Programme, Result, Status
 from assessments.programmes import programme_get
+from communes.lineage import province_on
 from criteria_portal.figures import cached
 
 from .frame import (
@@ -43,7 +44,7 @@ from .targets import evaluate_targets, target_days, targets_of, tier_note
 
 __all__ = ["BAND_KEYS", "BAND_ORDER", "BAND_RANK", "FIGURES", "LEVEL_NAMES", "OFFICIAL", "PRELIMINARY",
            "PRELIMINARY_STATUSES", "Band", "FrameTable", "Tally", "band_for", "build_report", "criteria_compliance",
-           "holder_rows", "programme_get", "programme_info", "progress_report", "year_end"]
+           "holder_rows", "programme_get", "programme_info", "progress_report", "report_heading", "year_end"]
 
 
 def criteria_compliance(*, year: int, programme: Programme, figures: str = OFFICIAL, unit_ids: set[int] | None = None,
@@ -114,6 +115,27 @@ def programme_info(programme: Programme) -> dict:
     }
 
 
+def report_heading(programme: Programme, year: int, provinces: dict | None = None) -> dict:
+    """Whose report of `year` it is: the programme's own province and its body (the .docx and every report page
+    name them; nothing in code does).
+
+    The province is the programme's territory as it stands on 31/12/`year`, the day the report reads (its frame
+    units' holders are read that day too): a territory that ended before then (`Province.valid_to`) is named by
+    the province it was merged into (`Province.successor`, followed by `communes.lineage.province_on`). So
+    12/NQ-TU's report of 2024 is Hoà Bình's, those of 2025 (the merger took effect on 1/7/2025) and later Phú
+    Thọ's; the frame itself stays the territory's as of the resolution date. The body is the programme's
+    `resolution_issuer` as the data gives it. `provinces`: every province by id, to head many programmes with
+    one query.
+    """
+    territory = programme.territory_province if programme.territory_province_id else None
+    province = province_on(territory, year_end(year), provinces) if territory else None
+    return {
+        "province": str(province.code) if province else None,
+        "province_name": province.name if province else "",
+        "body": programme.resolution_issuer,
+    }
+
+
 def build_report(*, year: int, programme: Programme | str | None = None, figures: str = OFFICIAL) -> dict:
     """The §5 structure for one programme; with figures="preliminary" targets, districts and criteria
     use preliminary figures. "bands" is always official and "bands_preliminary" always preliminary.
@@ -141,6 +163,7 @@ def _build_report(year: int, programme: Programme, figures: str, targets: list) 
     return {
         "year": year,
         "programme": programme_info(programme),
+        "heading": report_heading(programme, year),
         "figures": figures,
         "as_of": year_end(year).isoformat(),
         "units_total": official.total,

@@ -60,6 +60,10 @@ def _trends(programme: Programme, year: int, figures: str, targets: list, years:
             "tier": bool(rows and rows[-1]["tier"]),
             "actual": [r["cumulative_actual"] if present[y] else None for y, r in zip(years, rows, strict=True)],
             "met": [r["met"] if present[y] else None for y, r in zip(years, rows, strict=True)],
+            # Each year's figure with the one state word of that year's report (Đạt / Không đạt / Chưa đạt).
+            "cells": [{"actual": r["cumulative_actual"], "state": r["state"], "state_label": r["state_label"]}
+                      if present[y] else {"actual": None, "state": None, "state_label": None}
+                      for y, r in zip(years, rows, strict=True)],
             # Targets counted in units of the frame can be drawn on the bands chart; per-district ones cannot.
             "in_units": t.kind != TargetKind.PER_DISTRICT,
         })

@@ -27,7 +27,7 @@ from . import exports, selectors
 from .maps import VIEWS, map_data
 from .national import national_report
 from .national import sorted_rows as national_sorted
-from .progress import BAND_KEYS, FIGURES, OFFICIAL, FrameTable, build_report, progress_report
+from .progress import BAND_KEYS, FIGURES, OFFICIAL, FrameTable, build_report, progress_report, report_heading
 from .trends import trends as trends_data
 
 
@@ -93,7 +93,7 @@ def _context(request, programme) -> dict:
     choices = sorted(set(years) | {year}, reverse=True)
     return {
         "year": year, "figures": figures, "years": choices, "preliminary": figures != OFFICIAL,
-        "programme": programme, "programmes": _programmes(request),
+        "programme": programme, "programmes": _programmes(request), "heading": report_heading(programme, year),
         "pq": "" if programme.is_default else f"&programme={programme.code}",
     }
 

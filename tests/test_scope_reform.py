@@ -2,7 +2,9 @@
 effect of every POST on the data.
 
 Hòa Bình (17) ends on 30/6/2025 and its units A, B (district D) go whole into S, C into T, units of
-Phú Thọ (25) with no district. Another province (1) has a unit X of its own.
+Phú Thọ (25) with no district. Another province (1) has a unit X of its own. Before the reform A was
+verified for 2024, B left a 2024 draft (open for editing by its status: only the scope rule keeps S's
+officer out of it) and C's 2024 self-assessment was returned.
 """
 
 import datetime
@@ -10,6 +12,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from accounts import permissions
 from accounts.models import Role
 from assessments import services
 from assessments.models import Assessment, Level, Recognition, Status
@@ -43,6 +46,7 @@ class Reform:
         self.c_2024 = record(self.c, 2024, 12, stage="self")
         services.assessment_return(assessment=self.c_2024, actor=self.admin, reason="Bổ sung")
         self.c_2024.refresh_from_db()
+        self.b_2024 = services.assessment_get_or_create(unit=self.b, year=2024, actor=factories.officer(self.b))
         for old in (self.a, self.b, self.c):
             old.valid_to = END
             old.save()
@@ -108,22 +112,66 @@ def test_a_phu_tho_viewer_sees_hoa_binh_history_and_another_province_none(client
     assert client.get(detail(world, "a_2024")).status_code == 404
 
 
+def _answers(assessment):
+    """What a predecessor's assessment holds: its version, status and every answer."""
+    assessment.refresh_from_db()
+    return assessment.version, assessment.status, list(
+        assessment.results.order_by("criterion__number").values_list("self_result", "note"))
+
+
 def test_the_successor_officer_reads_but_never_changes_the_old_unit(client, world):
+    """The scope rule alone: B's 2024 draft is editable by its status and S's officer can read it (S's
+    history), yet nothing they post changes it. A's verified one is locked anyway (status, not scope)."""
     client.force_login(world.officer_s)
     home = client.get(reverse("assessments:officer_home")).content.decode()
     assert "Xã A" in home and "trước sắp xếp" in home  # the 2024 history, marked as the old unit's
-    before = world.c_2024.version
     # C's returned 2024 assessment is T's history, not S's: not even visible.
-    assert client.post(detail(world, "c_2024"), {"version": before, "action": "save"}).status_code == 404
+    assert client.post(detail(world, "c_2024"), {"version": world.c_2024.version, "action": "save"}).status_code == 404
+    b_2024 = world.b_2024
+    assert b_2024.status == Status.DRAFT
+    assert client.get(detail(world, "b_2024")).status_code == 200  # S's history: visible
+    first = b_2024.results.order_by("criterion__number").first()
+    before = _answers(b_2024)
+    post = {"version": b_2024.version, "action": "save", f"c{first.criterion_id}_result": "met",
+            f"c{first.criterion_id}_note": "Sửa hộ đơn vị cũ"}
+    response = client.post(detail(world, "b_2024"), post)
+    assert response.status_code == 400
+    assert "không có quyền" in response.content.decode()
+    autosave = client.post(reverse("assessments:criterion_save", args=[b_2024.pk]), {
+        "version": b_2024.version, "criterion": first.criterion_id, "self_result": "met", "note": "x"})
+    assert autosave.status_code == 400
+    assert _answers(b_2024) == before
     # A's is visible to S's officer but read-only: a save changes nothing.
-    a_before = Assessment.objects.get(pk=world.a_2024.pk).version
-    response = client.post(detail(world, "a_2024"), {"version": a_before, "action": "save"})
+    a_before = _answers(world.a_2024)
+    response = client.post(detail(world, "a_2024"), {"version": a_before[0], "action": "save"})
     assert response.status_code in (302, 400)
-    assert Assessment.objects.get(pk=world.a_2024.pk).version == a_before
+    assert _answers(world.a_2024) == a_before
     # Their own 2026 draft: saved.
     s_before = world.s_2026.version
     assert client.post(detail(world, "s_2026"), {"version": s_before, "action": "save"}).status_code == 302
     assert Assessment.objects.get(pk=world.s_2026.pk).version == s_before + 1
+
+
+def test_the_services_refuse_a_write_into_a_predecessor_draft(world):
+    """The services' own check (not the page's): S's officer may read B's 2024 draft but not write it."""
+    b_2024 = world.b_2024
+    assert permissions.can_see_unit(world.officer_s, world.b)
+    assert not permissions.can_act_on_unit(world.officer_s, world.b)
+    assert permissions.can_act_on_unit(world.officer_s, world.s)
+    criterion_id = b_2024.results.first().criterion_id
+    before = _answers(b_2024)
+    writes = [
+        lambda: services.assessment_save_self(assessment=b_2024, actor=world.officer_s, version=b_2024.version,
+                                              values={criterion_id: {"self_result": "met", "note": "x"}}),
+        lambda: services.assessment_save_criterion(assessment=b_2024, actor=world.officer_s, version=b_2024.version,
+                                                   criterion_id=criterion_id, self_result="met", note="x"),
+        lambda: services.assessment_submit(assessment=b_2024, actor=world.officer_s, version=b_2024.version),
+    ]
+    for write in writes:
+        with pytest.raises(services.DomainError, match="không có quyền"):
+            write()
+    assert _answers(b_2024) == before
+    assert b_2024.transitions.count() == 1  # created as a draft, nothing since
 
 
 def test_units_without_a_district_are_reviewed_at_the_province(client, world):

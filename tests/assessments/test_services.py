@@ -6,7 +6,20 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from assessments import services
-from assessments.models import Assessment, CriterionResult, Evidence, Level, Recognition, Registration, Result, Status
+from assessments.models import (
+    Assessment,
+    CriterionResult,
+    Evidence,
+    FrameFact,
+    Level,
+    Recognition,
+    Registration,
+    Result,
+    Status,
+)
+from communes.models import UnitSuccession
+from notifications.models import Notification
+from reports.progress import progress_report
 from tests import factories
 from tests.assessments import files
 from tests.assessments.conftest import all_values
@@ -135,6 +148,51 @@ def test_reviewer_cannot_review_return_or_verify_unless_submitted(request, state
         services.assessment_verify(assessment=a, actor=reviewer_user, version=a.version)
     a.refresh_from_db()
     assert (a.status, a.version) == before
+
+
+def _reform_year_assessment(criteria_set, status):
+    """A 2025 assessment of M, the unit (of the successor province, without a district) holding since 1/7/2025
+    the place of a frame unit that ended on 30/6/2025, brought to `status` (draft or returned) by the services."""
+    old = factories.UnitFactory(valid_to=D(2025, 6, 30), name="Xã cũ")
+    successor_province = factories.ProvinceFactory(code=25, name="Tỉnh kế thừa")
+    m = factories.UnitFactory(district=None, province=successor_province, valid_from=D(2025, 7, 1), name="Xã M")
+    UnitSuccession.objects.create(predecessor=old, successor=m, effective_on=D(2025, 7, 1))
+    officer, reviewer = factories.officer(m), factories.province_reviewer(successor_province)
+    a = services.assessment_get_or_create(unit=m, year=2025, actor=officer)
+    if status == Status.RETURNED:
+        a = services.assessment_save_self(assessment=a, actor=officer, version=a.version, values=all_values(a))
+        a = services.assessment_submit(assessment=a, actor=officer, version=a.version)
+        a = services.assessment_return(assessment=a, actor=reviewer, reason="Thiếu minh chứng", version=a.version)
+    a.refresh_from_db()
+    assert a.status == status
+    return a, reviewer
+
+
+def _everything_about(a):
+    a.refresh_from_db()
+    return (
+        (a.status, a.version, a.verified_at, a.verified_by_id, a.verified_met_count, a.return_reason),
+        list(a.results.order_by("criterion__number").values_list("self_result", "verified_result")),
+        list(a.transitions.order_by("pk").values_list("from_status", "to_status")),
+        list(FrameFact.objects.filter(holder=a.unit).order_by("day", "unit_id").values_list("status", "band")),
+        Notification.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("status", [Status.RETURNED, Status.DRAFT])
+def test_verify_refuses_an_assessment_not_with_the_reviewer(criteria_set, status):
+    """The service itself refuses (the page's earlier check is not the only guard): a returned assessment is
+    back with the officer and a draft was never sent; verifying either changes nothing, stored figures included."""
+    a, reviewer = _reform_year_assessment(criteria_set, status)
+    progress_report(year=2025)  # the stored figures of 31/12/2025 exist before the attempt
+    before = _everything_about(a)
+    assert before[3], "the holder's stored facts were read"
+    with pytest.raises(services.DomainError, match="Chỉ xác nhận thẩm định được đánh giá đã gửi lên"):
+        services.assessment_verify(assessment=a, actor=reviewer, version=a.version)
+    with pytest.raises(services.DomainError, match="Chỉ xác nhận thẩm định được đánh giá đã gửi lên"):
+        services.assessment_verify(assessment=a, actor=reviewer)
+    assert _everything_about(a) == before
+    assert progress_report(year=2025)["bands"]["not_assessed"] == 1
 
 
 def test_return_needs_a_reason(submitted, reviewer_user):

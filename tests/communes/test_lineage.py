@@ -92,6 +92,16 @@ def test_the_holder_of_an_old_unit(world):
     assert lineage.holder(world.chieng_dong, END) == world.chieng_dong
 
 
+def test_the_place_passes_on_the_first_day_of_the_succession(world):
+    """30/6/2025 is the old units' last day, 1/7/2025 the successors' first: no day is held by nobody."""
+    lineage = Lineage.following([world.hang_kia, world.tan_son, world.chieng_dong])
+    holders = {day: [lineage.holder(u, day) for u in (world.hang_kia, world.tan_son, world.chieng_dong)]
+               for day in (END, START, D(2025, 12, 31))}
+    assert holders[END] == [world.hang_kia, world.tan_son, world.chieng_dong]
+    assert holders[START] == [world.pa_co, world.pa_co, world.van_mai]
+    assert holders[D(2025, 12, 31)] == [world.pa_co, world.pa_co, world.van_mai]
+
+
 def test_a_new_unit_is_held_by_nobody_before_it_exists(world):
     assert Lineage.following([world.pa_co]).holder(world.pa_co, D(2024, 12, 31)) is None
 

@@ -16,10 +16,12 @@ import datetime
 
 import pytest
 
+from assessments import services
 from assessments.models import Level
+from assessments.programmes import units_in_programmes
 from communes.models import UnitKind, UnitSuccession
 from reports import selectors
-from reports.progress import build_report, progress_report
+from reports.progress import FrameTable, build_report, progress_report
 from tests import factories
 from tests.conftest import record
 
@@ -85,6 +87,23 @@ def test_the_current_map_lists_each_holder_with_the_frame_units_it_carries(frame
     rows = {r["name"]: r for r in selectors.unit_rows(year=2026, programme=frame["programme"])}
     assert rows["Xã a"]["holder_name"] == "Xã M" and rows["Xã a"]["held_by_other"]
     assert rows["Xã g"]["holder_name"] == "Xã g" and not rows["Xã g"]["held_by_other"]
+
+
+def test_the_reform_year_read_on_the_first_day_of_the_successions(frame):
+    """On 1/7/2025 the successors already hold the places: M may be recognised that very day (its programme is
+    read on the decision date), the frame read that day is held by them, and the 2025 report counts it."""
+    programme = frame["programme"]
+    assert units_in_programmes({frame["M"].id}, 2025, on=START) == {frame["M"].id: [programme]}
+    services.recognition_create(unit=frame["M"], level=Level.COMMUNE, decision_number="15/QĐ-UBND",
+                                decision_date=START, issued_by="Ủy ban nhân dân", actor=factories.administrator())
+    first_day = {r["name"]: r["holder_name"] for r in FrameTable.load(programme=programme, year=2025, day=START).rows}
+    assert first_day == {"Xã a": "Xã M", "Xã b": "Xã M", "Xã c": "Xã M", "Xã d": "Xã N", "Xã e": "Xã O",
+                         "Xã f": None, "Xã g": "Xã g"}
+    last_day = {r["name"]: r["holder_name"] for r in FrameTable.load(programme=programme, year=2025, day=END).rows}
+    assert last_day == {f"Xã {k}": f"Xã {k}" for k in "abcdefg"}
+    report = progress_report(year=2025)
+    assert report["bands"]["recognized"] == 4  # a, b, c through M's decision of 1/7/2025, and f's own
+    assert {h["name"] for h in report["holders"]} == {"Xã M", "Xã N", "Xã O", "Xã g"}
 
 
 def test_2024_reads_the_frame_units_themselves(frame):

@@ -63,7 +63,7 @@ def test_national_figures_are_the_sum_of_the_provinces(country):
     # p17: one recognised (met "≥1 recognised"), but 13+ or higher is 1 < 2 (not met).
     assert rows["p17"]["bands"]["recognized"] == 1 and rows["p17"]["targets_met"] == 1
     assert rows["p25"]["bands"]["13+"] == 1 and rows["p25"]["bands"]["not_assessed"] == 2
-    # Completeness: holders that sent their assessment (submitted, returned or verified).
+    # Completeness: holders whose assessment is with the reviewers or verified (a returned one is not).
     assert (rows["p17"]["reported"], rows["p17"]["holders"]) == (5, 5)
     assert (rows["p25"]["reported"], rows["p25"]["verified"], rows["p25"]["holders"]) == (2, 1, 3)
     assert report["totals"]["units_total"] == 8

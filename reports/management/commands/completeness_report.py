@@ -3,7 +3,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone, translation
+from django.utils import translation
 
 from assessments.models import MAX_YEAR, MIN_YEAR
 from assessments.programmes import ProgrammeError, programme_get
@@ -20,14 +20,14 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json"], default="json")
         parser.add_argument("--programme", default=None, help="Mã chương trình (mặc định: chương trình mặc định).")
         parser.add_argument("--as-of", dest="as_of", default=None,
-                            help="Tính đến hết ngày này, YYYY-MM-DD (mặc định: hôm nay).")
+                            help="Tính đến hết ngày này, YYYY-MM-DD (mặc định: hôm nay với năm hiện tại, 31/12 với năm đã qua).")
 
     def handle(self, *args, year, format, programme, as_of, **options):
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise CommandError(f"Năm {year} nằm ngoài khoảng cho phép ({MIN_YEAR}–{MAX_YEAR}).")
         with translation.override("vi"):
             try:
-                day = parse_day(as_of) if as_of else timezone.localdate()
+                day = parse_day(as_of) if as_of else None  # today for the current year, 31/12 for a past one
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
             try:
