@@ -56,13 +56,13 @@ class Server:
              f"127.0.0.1:{self.port}", "--workers", str(workers), "--timeout", "120", "--log-level", "warning"],
             cwd=ROOT, env=environment)
         self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
                 requests.get(self.url + "/health/live/", headers={"Host": HOST, "X-Forwarded-Proto": "https"},
-                             timeout=2)
+                             timeout=10)
                 return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or its workers still starting
                 time.sleep(0.5)
         self.stop()
         raise RuntimeError("gunicorn did not start")
