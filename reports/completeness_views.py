@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import permissions
 from assessments.facts.readings import default_as_of
+from assessments.programmes import calendar_for
 from assessments.selectors import current_year, today
 
 from . import selectors
@@ -32,6 +33,7 @@ from .completeness import (
     parse_day,
     state_label,
 )
+from .fragments import fragment_key, lazy
 from .progress import report_heading
 from .views import BadParameter, _parse_year, _programme, _programmes
 
@@ -100,16 +102,12 @@ def completeness(request):
     sort = request.GET.get("sort") or "district"
     if sort.lstrip("-") not in SORTS:
         sort = "district"
-    c = _load(request, programme, year, as_of)
-    counts = c.counts()
-    total = c.units_total
+    # The figures are read only if the page's fragment is not cached (reports/fragments.py).
+    c = lazy(lambda: _load(request, programme, year, as_of))
+    calendar = calendar_for(programme, year)
     base = {"year": year, "as_of": as_of.isoformat()}
     if not programme.is_default:
         base = {"programme": programme.code, **base}
-    submitted = sum(counts[s] for s in SUBMITTED)
-    on_time = counts["submitted_on_time"] + counts["verified_on_time"]
-    verified = sum(counts[s] for s in VERIFIED)
-    waiting = sum(counts[s] for s in WAITING)
     years = sorted(set(selectors.report_years(programme=programme)) | {year, current_year()}, reverse=True)
     return render(request, "reports/completeness.html", {
         "programme": programme,
@@ -118,9 +116,28 @@ def completeness(request):
         "year": year,
         "years": years,
         "as_of": as_of,
-        "calendar": c.calendar,
-        "commune_days": c.calendar.days_to_commune_deadline(as_of),
-        "district_days": c.calendar.days_to_district_deadline(as_of),
+        "calendar": calendar,
+        "commune_days": calendar.days_to_commune_deadline(as_of),
+        "district_days": calendar.days_to_district_deadline(as_of),
+        "page": lazy(lambda: _page(c, sort)),
+        "sort": sort,
+        "sort_links": _sort_links(base, sort),
+        "query": urlencode(base),
+        "fragment": fragment_key(request, "completeness", programme, year, as_of.isoformat(), sort),
+        "can_province": permissions.has_capability(request.user, "reports.view_province"),
+        "scoped": not permissions.has_capability(request.user, "reports.view_province"),
+    })
+
+
+def _page(c: Completeness, sort: str) -> dict:
+    """Everything the page shows of the units' states (computed only when its fragment is not cached)."""
+    counts = c.counts()
+    total = c.units_total
+    submitted = sum(counts[s] for s in SUBMITTED)
+    on_time = counts["submitted_on_time"] + counts["verified_on_time"]
+    verified = sum(counts[s] for s in VERIFIED)
+    waiting = sum(counts[s] for s in WAITING)
+    return {
         "total": total,
         "states": _segments(counts, total),
         "summary": {
@@ -134,12 +151,7 @@ def completeness(request):
                       for d in c.districts()],
         "missing": c.missing(sort),
         "units": c.units,
-        "sort": sort,
-        "sort_links": _sort_links(base, sort),
-        "query": urlencode(base),
-        "can_province": permissions.has_capability(request.user, "reports.view_province"),
-        "scoped": not permissions.has_capability(request.user, "reports.view_province"),
-    })
+    }
 
 
 def _export(request):

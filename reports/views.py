@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonRespo
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,6 +25,7 @@ from jobs import views as jobs_views
 from jobs.models import Kind as JobKind
 
 from . import exports, selectors
+from .fragments import fragment_key, lazy
 from .maps import VIEWS, map_data
 from .national import national_report
 from .national import sorted_rows as national_sorted
@@ -272,13 +274,16 @@ def criteria(request):
         permissions.require(user, "reports.view_province")
     programme = _programme(request)
     ctx = _context(request, programme)
-    matrix = selectors.matrix(year=ctx["year"], programme=programme, figures=ctx["figures"], district=district)
+    matrix = lazy(lambda: selectors.matrix(year=ctx["year"], programme=programme, figures=ctx["figures"],
+                                           district=district))
     ctx.update(
         district=district,
         district_param=[("district", district.code)] if district else [],
         matrix=matrix,
-        weakest=selectors.weakest_first([dict(c) for c in matrix.criteria]),
+        weakest=lazy(lambda: selectors.weakest_first([dict(c) for c in matrix.criteria])),
         can_province=permissions.has_capability(user, "reports.view_province"),
+        fragment=fragment_key(request, "criteria", programme, ctx["year"], ctx["figures"],
+                              district.code if district else ""),
     )
     return render(request, "reports/criteria.html", ctx)
 
@@ -295,12 +300,19 @@ def current(request):
     visible = None
     if not permissions.has_capability(user, "reports.view_province"):
         visible = set(permissions.unit_list(user=user).values_list("id", flat=True))
-    rows = selectors.holder_table(year=ctx["year"], programme=programme, figures=ctx["figures"], unit_ids=visible)
+    rows = lazy(lambda: selectors.holder_table(year=ctx["year"], programme=programme, figures=ctx["figures"],
+                                               unit_ids=visible))
+    ctx.update(rows=rows, bands=lazy(lambda: _band_list(_counts(rows))),
+               can_province=permissions.has_capability(user, "reports.view_province"),
+               fragment=fragment_key(request, "current", programme, ctx["year"], ctx["figures"]))
+    return render(request, "reports/current.html", ctx)
+
+
+def _counts(rows) -> dict:
     counts = dict.fromkeys(BAND_KEYS, 0)
     for r in rows:
         counts[r["band"]] += 1
-    ctx.update(rows=rows, bands=_band_list(counts), can_province=permissions.has_capability(user, "reports.view_province"))
-    return render(request, "reports/current.html", ctx)
+    return counts
 
 
 @login_required
@@ -410,8 +422,10 @@ def map_view(request):
     programme = _programme(request)
     ctx = _context(request, programme)
     view = request.GET.get("view") if request.GET.get("view") in VIEWS else "frame"
-    table = FrameTable.load(programme=programme, year=ctx["year"], figures=ctx["figures"])
-    ctx.update(map=map_data(table, view=view), view=view, extra_params=[("view", view)])
+    drawn = lazy(lambda: map_data(FrameTable.load(programme=programme, year=ctx["year"], figures=ctx["figures"]),
+                                  view=view))
+    ctx.update(map=drawn, map_script=lazy(lambda: json_script(dict(drawn), "map-data")), view=view, extra_params=[("view", view)],
+               fragment=fragment_key(request, "map", programme, ctx["year"], ctx["figures"], view))
     return render(request, "reports/map.html", ctx)
 
 
