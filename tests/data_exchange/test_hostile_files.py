@@ -9,7 +9,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from assessments.models import Assessment
-from data_exchange import formats
+from data_exchange import reading
 from data_exchange.models import PendingImport
 from data_exchange.services import data_import
 
@@ -112,7 +112,7 @@ def test_too_many_cells_are_refused(settings, unit):
 def openpyxl_must_not_open(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("openpyxl opened a file that should have been refused before")
-    monkeypatch.setattr(formats, "load_workbook", refuse)
+    monkeypatch.setattr(reading, "load_workbook", refuse)
 
 
 def test_inflated_size_is_checked_before_openpyxl_opens_the_file(unit, openpyxl_must_not_open):
@@ -181,7 +181,7 @@ def test_the_preview_does_not_read_the_file_again(client, reviewer_user, unit, m
     with monkeypatch.context() as patched:
         def refuse(*args, **kwargs):
             raise AssertionError("the preview read the stored file again")
-        patched.setattr("data_exchange.importing.read_table", refuse)
+        patched.setattr("data_exchange.importing.open_table", refuse)
         for _reload in range(2):
             page = client.get(response["Location"]).content.decode()
             assert "Sẽ tạo mới 1, cập nhật 0, giữ nguyên 0." in page and unit.district.name in page
