@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import batched
 from typing import NamedTuple
 
 from django.utils.translation import gettext as _
@@ -108,8 +107,11 @@ def plan_assessments(checker: Checker, rows: Rows) -> None:
         if stored is None:
             checker.plan.count(CREATED, change.unit)
             checker.plan.changes.append(change)
-        else:
-            meeting_stored.append((change, stored))
+            continue
+        meeting_stored.append((change, stored))
+        if len(meeting_stored) == STORED_BATCH:
+            _compare_with_stored(checker, meeting_stored)
+            meeting_stored = []
     _compare_with_stored(checker, meeting_stored)
 
 
@@ -215,19 +217,20 @@ def _workflow_allows(checker: Checker, row: int, stage: str, stored: Stored | No
 
 def _compare_with_stored(checker: Checker, meeting: list[tuple[AssessmentChange, Stored]]) -> None:
     """Rows meeting an existing assessment: unchanged, updated, or a problem (a verified one is never
-    changed by a file). Their stored results are read a batch of assessments at a time."""
-    for batch in batched(meeting, STORED_BATCH):
-        results: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
-        for assessment_id, number, self_result, verified_result in CriterionResult.objects.filter(
-            assessment_id__in=[stored.id for _change, stored in batch]
-        ).values_list("assessment_id", "criterion__number", "self_result", "verified_result"):
-            results[assessment_id][number] = (self_result, verified_result)
-        for change, stored in batch:
-            action = _action(checker, change, stored, results[stored.id])
-            if action is not None:
-                checker.plan.count(action, change.unit)
-                if action == UPDATED:
-                    checker.plan.changes.append(change._replace(action=UPDATED))
+    changed by a file). Their stored results are read a batch of STORED_BATCH assessments at a time."""
+    if not meeting:
+        return
+    results: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
+    for assessment_id, number, self_result, verified_result in CriterionResult.objects.filter(
+        assessment_id__in=[stored.id for _change, stored in meeting]
+    ).values_list("assessment_id", "criterion__number", "self_result", "verified_result"):
+        results[assessment_id][number] = (self_result, verified_result)
+    for change, stored in meeting:
+        action = _action(checker, change, stored, results[stored.id])
+        if action is not None:
+            checker.plan.count(action, change.unit)
+            if action == UPDATED:
+                checker.plan.changes.append(change._replace(action=UPDATED))
 
 
 def _action(checker: Checker, change: AssessmentChange, stored: Stored, results: dict) -> str | None:
