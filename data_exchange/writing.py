@@ -63,14 +63,17 @@ def apply_assessments(plan: ImportPlan, *, actor, reason: str, progress: Progres
 def _insert_assessments(batch: tuple[AssessmentChange, ...], *, actor, reason: str) -> None:
     now = timezone.now()
     actor_id = getattr(actor, "pk", None)
-    BulkRows(Assessment, ["unit", "criteria_set", "year", "status", "version", "self_met_count",
-                          "verified_met_count", "submitted_at", "verified_at", "verified_by"]).write(
-        (change.unit.id, change.criteria_set_id, change.year, Status.VERIFIED if verified else Status.SUBMITTED,
-         2,  # as if created and then recorded, like assessment_record()
-         met, met if verified else None, now, now if verified else None, actor_id if verified else None)
-        for change in batch
-        for verified, met in [(change.stage == "verified", change.values.count(Result.MET))]
-    )
+    # As if created and then recorded, like assessment_record(): version 2, submitted (and verified) now.
+    recorded = {"version": 2, "submitted_at": now}
+    verified = [c for c in batch if c.stage == "verified"]
+    BulkRows(Assessment, ["unit", "criteria_set", "year", "self_met_count", "verified_met_count"], {
+        **recorded, "status": Status.VERIFIED, "verified_at": now, "verified_by": actor_id,
+    }).write((c.unit.id, c.criteria_set_id, c.year, met, met) for c in verified
+             for met in [c.values.count(Result.MET)])
+    BulkRows(Assessment, ["unit", "criteria_set", "year", "self_met_count"], {
+        **recorded, "status": Status.SUBMITTED,
+    }).write((c.unit.id, c.criteria_set_id, c.year, c.values.count(Result.MET)) for c in batch
+             if c.stage != "verified")
     # The new ids, by the unique (unit, set, year) of each row: COPY returns none.
     ids = {(unit_id, set_id, year): pk for pk, unit_id, set_id, year in Assessment.objects.filter(
         unit_id__in={c.unit.id for c in batch}, year__in={c.year for c in batch},
@@ -83,8 +86,9 @@ def _insert_assessments(batch: tuple[AssessmentChange, ...], *, actor, reason: s
         for change, pk in zip(batch, created, strict=True)
         for (_number, criterion_id), value in zip(change.criteria, change.values, strict=True)
     )
-    BulkRows(Transition, ["assessment", "to_status", "from_status", "actor", "reason"]).write(
-        (pk, Status.VERIFIED if change.stage == "verified" else Status.SUBMITTED, Status.DRAFT, actor_id, reason)
+    BulkRows(Transition, ["assessment", "to_status"], {"from_status": Status.DRAFT, "actor": actor_id,
+                                                       "reason": reason}).write(
+        (pk, Status.VERIFIED if change.stage == "verified" else Status.SUBMITTED)
         for change, pk in zip(batch, created, strict=True)
     )
     history_from_rows(Assessment, "pk", created, actor=actor, reason=reason)
@@ -139,19 +143,21 @@ APPLY = {"assessments": apply_assessments, "recognitions": apply_recognitions,
 class BulkRows:
     """Rows of `model` written without model objects (no signals, no ids returned): COPY on PostgreSQL,
     multi-row INSERTs elsewhere. Each row gives the values of `fields`, as the database stores them
-    (ids, choice values, text, aware datetimes); every other column takes its default, computed once
-    (auto_now fields: now), or the database's own default."""
+    (ids, choice values, text, aware datetimes); `same` gives values shared by every row; every other
+    column takes its default, computed once (auto_now fields: now), or the database's own default."""
 
-    def __init__(self, model, fields: list[str]):
+    def __init__(self, model, fields: list[str], same: dict | None = None):
         self.table = connection.ops.quote_name(model._meta.db_table)
         given = [model._meta.get_field(name) for name in fields]
+        same = same or {}
         now = timezone.now()
-        others = [f for f in model._meta.concrete_fields
-                  if not f.primary_key and f not in given and f.db_default is NOT_PROVIDED]
+        others = [f for f in model._meta.concrete_fields if not f.primary_key and f not in given
+                  and (f.name in same or f.db_default is NOT_PROVIDED)]
         self.columns = [connection.ops.quote_name(f.column) for f in given + others]
         self.prepare = [f.get_db_prep_save if isinstance(f, DateTimeField) else None for f in given]
-        self.defaults = [f.get_db_prep_save(now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-                                            else f.get_default(), connection) for f in others]
+        self.defaults = [f.get_db_prep_save(same[f.name] if f.name in same else now if getattr(f, "auto_now", False)
+                                            or getattr(f, "auto_now_add", False) else f.get_default(), connection)
+                         for f in others]
         # Ids, numbers and choice values never need escaping in COPY's text format.
         self.plain = all(not f.null and (f.choices or f.get_internal_type().endswith(("IntegerField", "AutoField"))
                                          or f.is_relation) for f in given)
@@ -177,6 +183,8 @@ class BulkRows:
         line = (lambda row: "\t".join(map(str, row))) if self.plain else (lambda row: "\t".join(map(_copy_text, row)))
         buffer = io.StringIO()
         buffer.writelines(line(row) + suffix for row in rows)
+        if not buffer.tell():
+            return
         buffer.seek(0)
         with connection.wrap_database_errors:
             cursor.copy_expert(f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN", buffer)

@@ -11,8 +11,10 @@ programme (scripts/benchdata.py), until there are enough frame units; 58,000 row
 the country × the accepted years 2021–next year) need them all — a national backup. The file is
 written, then imported by the command in a child process with the settings as shipped (no limit
 raised): the last line gives its wall time and its peak resident memory (the whole process: Python,
-Django and the import). `--reuse` empties the assessment tables of a database this script built and
-imports again. Not part of `make test`.
+Django and the import), then the CPU time it used and the CPU time of the local PostgreSQL server's
+processes meanwhile (other sessions included) — on a busy machine the wall time is mostly waiting for
+a core, and the CPU times say what the import costs. `--reuse` empties the assessment tables of a
+database this script built and imports again. Not part of `make test`.
 """
 
 import argparse
@@ -42,8 +44,24 @@ def empty_assessments() -> None:
         cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
 
 
-def run_import(path: Path, database: str) -> tuple[float, int, str]:
-    """`import_data assessments FILE` in a child process: (seconds, peak RSS in bytes, its output)."""
+def postgres_cpu() -> float | None:
+    """CPU seconds used so far by the processes named postgres on this machine, with the sessions that have
+    ended (None: none visible)."""
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if "(postgres)" in text:
+            fields = text.rsplit(")", 1)[1].split()
+            total += sum(int(f) for f in fields[11:15])  # its own time and that of its ended children (backends)
+            found = True
+    return total / os.sysconf("SC_CLK_TCK") if found else None
+
+
+def run_import(path: Path, database: str) -> tuple[float, int, float, str]:
+    """`import_data assessments FILE` in a child process: (seconds, peak RSS in bytes, CPU seconds, its output)."""
     env = {**os.environ, "DATABASE_URL": database, "DJANGO_SETTINGS_MODULE": SETTINGS}
     for name in [n for n in env if n.startswith("IMPORT_MAX_")]:
         del env[name]  # the limits as shipped
@@ -56,7 +74,7 @@ def run_import(path: Path, database: str) -> tuple[float, int, str]:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         sys.exit(f"import_data failed ({child.returncode}):\n{output[-3000:]}")
-    return seconds, usage.ru_maxrss * 1024, output.strip()
+    return seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime, output.strip()
 
 
 def main() -> None:
@@ -87,10 +105,14 @@ def main() -> None:
     del rows
     connection.close()
 
-    seconds, peak, output = run_import(path, database)
+    server_before = postgres_cpu()
+    seconds, peak, cpu, output = run_import(path, database)
+    server = postgres_cpu() - server_before if server_before is not None else None
     print(output)
     print(f"counted: {Assessment.objects.count():,} assessments, {CriterionResult.objects.count():,} criterion "
           f"results, {CriterionResult.history.count():,} result history rows")
+    print(f"cpu: import process {cpu:.1f} s, postgres processes "
+          + (f"{server:.1f} s" if server is not None else "not visible") + f"; load average {os.getloadavg()[0]:.1f}")
     print(f"import_rows={args.rows} import_seconds={seconds:.1f} import_peak_rss_mib={peak / 2**20:.0f}")
 
 
