@@ -26,7 +26,7 @@ from assessments.models import (
     Result,
     Status,
 )
-from assessments.programmes import programme_default, units_in_programmes
+from assessments.programmes import programme_default, units_in_programmes, year_end
 from communes.models import Unit
 from inventory.selectors import model_count_export
 
@@ -132,7 +132,9 @@ def export_csv_chunks(*, kind: str, user=None, year: int | None = None) -> Itera
 def template_units(*, user, year: int) -> list[tuple[Unit, str]]:
     """The (unit, programme code) lines a template lists: units in the user's scope holding a frame
     place of a programme in `year` (in force on 31/12), once per programme."""
-    membership = units_in_programmes(None, year)
+    # The user's own units (and their lineage) are read, not every programme's frame.
+    scope = _scoped(Unit.objects.in_force(year_end(year)), user, unit_path="")
+    membership = units_in_programmes(set(scope.values_list("id", flat=True)), year)
     units = _scoped(Unit.objects.select_related("district").filter(id__in=sorted(membership)), user, unit_path="")
     return [(u, p.code) for u in units.order_by("district__code", "code") for p in membership[u.id]]
 

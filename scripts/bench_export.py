@@ -8,7 +8,8 @@ there are enough (unit, year) pairs, fill the database with `--rows` assessments
 generated file (setup, not measured), then for each format
   export  `manage.py export_data assessments FILE` (the command the backups use),
   web     GET /data/export/ as an administrator, reading the response to the end,
-  import  `data_import()` of the exported file into a copy of the database without assessments.
+  import  `data_import()` of the exported file, read as a stream with the command line's limits (as
+          `import_data` does), into a copy of the database without assessments.
 Each step prints its time and its peak resident memory above the baseline (benchutil.measured);
 a step taking longer than --timeout seconds is interrupted. Not part of `make test`.
 """
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import shutil
 import subprocess
 import sys
@@ -36,6 +36,7 @@ def step(name: str, fmt: str, database: Path, exported: Path, rows: int, timeout
     from django.urls import reverse
 
     from accounts.models import Role, User
+    from data_exchange.reading import Limits
     from data_exchange.services import ImportRejected, data_import
 
     label = f"{fmt:4} {name:7} {rows:,} rows:"
@@ -56,9 +57,9 @@ def step(name: str, fmt: str, database: Path, exported: Path, rows: int, timeout
             print(f"{label} {spent}, HTTP {response.status_code}, "
                   f"{'streamed' if response.streaming else 'in one piece'}, {size / 2**20:.1f} MiB")
         else:
-            data = exported.read_bytes()
-            with deadline(timeout), measured() as spent:
-                plan = data_import(kind="assessments", name=exported.name, data=data)
+            with exported.open("rb") as source, deadline(timeout), measured() as spent:
+                plan = data_import(kind="assessments", name=exported.name, data=source,
+                                   limits=Limits.for_command_line())
             print(f"{label} {spent}, {plan.totals()}")
     except TooSlow:
         print(f"{label} not finished after {timeout} s")
@@ -74,10 +75,6 @@ def main() -> None:
     parser.add_argument("--timeout", type=int, default=600, help="seconds per step (0: no limit)")
     parser.add_argument("--child", nargs=4, metavar=("STEP", "FORMAT", "DB", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    # The import limits (settings IMPORT_MAX_*) must let a file of this size in.
-    os.environ.setdefault("IMPORT_MAX_ROWS", str(max(args.rows, 20_000)))
-    os.environ.setdefault("IMPORT_MAX_CELLS", str(max(args.rows * 40, 1_000_000)))
-    os.environ.setdefault("IMPORT_MAX_INFLATED_MB", str(max(args.rows // 500, 50)))
     if args.child:
         name, fmt, database, exported = args.child
         step(name, fmt, Path(database), Path(exported), args.rows, args.timeout)
@@ -90,6 +87,7 @@ def main() -> None:
 
     from assessments.models import Assessment, CriterionResult
     from data_exchange.formats import write_table
+    from data_exchange.reading import Limits
     from data_exchange.services import data_import
 
     columns, rows = assessment_rows(args.rows)
@@ -97,7 +95,8 @@ def main() -> None:
     empty = scratch / "empty.sqlite3"
     shutil.copy(database, empty)  # reference data only: where the exported files are imported again
     with measured() as spent:
-        data_import(kind="assessments", name="setup.csv", data=write_table(columns, rows, "csv"))
+        data_import(kind="assessments", name="setup.csv", data=write_table(columns, rows, "csv"),
+                    limits=Limits.for_command_line())
     print(f"database: {Assessment.objects.count():,} assessments, {CriterionResult.objects.count():,} criterion "
           f"results (setup import {spent})", flush=True)
     connection.close()

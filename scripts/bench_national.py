@@ -16,7 +16,7 @@ settings, PostgreSQL and Redis) and as ratios to the signed-in floor measured in
 2. a load run (locust) of the mix — 70 % officers autosaving and viewing their form, 20 % reviewers, 10 %
    provincial and national viewers, 1–3 s think time — at 50 and 200 users, with the load average; and the
    saturation throughput of the mix against the floor's (no think time);
-3. the import of a national year (`scripts/bench_import.py --national`, when given `--import`).
+3. the import of a national backup (`scripts/bench_import.py --rows 58000`, when given `--import`).
 
 The last line reads `national_p95_ms=<n> province_p95_ratio=<r> officer_p95_ratio=<r> floor_p95_ms=<n>`.
 """
@@ -93,7 +93,7 @@ def main() -> None:
         server.stop()
     report(results, load, saturation)
     if args.run_import:
-        subprocess.run([sys.executable, "scripts/bench_import.py", "--national"], cwd=ROOT, check=False)
+        subprocess.run([sys.executable, "scripts/bench_import.py", "--rows", "58000"], cwd=ROOT, check=False)
     floor = percentile(results["floor"], 0.95)
     province = max(percentile(v, 0.95) for k, v in results.items() if k.startswith("province"))
     officer = max(percentile(results[k], 0.95) for k in ("officer home", "assessment page", "autosave",

@@ -8,11 +8,14 @@ Cases (the files are built here, in memory):
   inflate     a ~1 MB .xlsx whose sheet XML inflates to ~280 MB (≈900,000 identical rows)
   duplicates  a 9.9 MB CSV of one assessment row repeated (≈200,000 rows)
   dup20k      a CSV of 20,000 copies of one assessment row (inside the row limit: 19,999 problems)
+  longcells   a ~734 KB .xlsx whose every cell but the code and year is one 1 MB text of random letters,
+              stored once in the shared strings (within every limit but the length of one cell)
 
 Each case runs in a child process limited to --memory-limit-mb of address space (a gunicorn
 worker's budget) and --timeout seconds; a child that runs out prints its MemoryError. For each step
 it prints the HTTP status, the time, the peak resident memory above the baseline and the size of the
-page. Scratch SQLite database with Hoà Bình and the template criteria; not part of `make test`.
+page, and for the upload the bytes of the problems it stored. Scratch SQLite database with Hoà Bình and the
+template criteria; not part of `make test`.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchutil import ROOT, django_setup, measured  # noqa: E402
 
-CASES = ("dimension", "inflate", "duplicates", "dup20k")
+CASES = ("dimension", "inflate", "duplicates", "dup20k", "longcells")
 HEADER = ["commune_code", "year", "stage"] + [f"c{n}" for n in range(1, 17)]
 
 
@@ -63,8 +66,40 @@ def replace_member(data: bytes, name: str, write) -> bytes:
     return out.getvalue()
 
 
+SHARED_STRINGS = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+                  b'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>%s</t></si></sst>')
+
+
+def long_cells(code: str, rows: int = 200) -> bytes:
+    """Every cell but the code and year refers to shared string 0, one 1 MB text that hardly compresses."""
+    import random
+    import re
+
+    text = "".join(random.Random(18).choices("abcdefghijklmnopqrstuvwxyz", k=2**20)).encode()
+    data = tiny_xlsx([HEADER] + [[code, "2024"] + ["LONG"] * 17] * rows)
+    edits = {
+        "xl/worksheets/sheet1.xml": lambda xml: re.sub(rb'<c r="([A-Z]+\d+)" t="inlineStr"><is><t>LONG</t></is></c>',
+                                                       rb'<c r="\1" t="s"><v>0</v></c>', xml),
+        "[Content_Types].xml": lambda xml: xml.replace(
+            b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                         b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'),
+        "xl/_rels/workbook.xml.rels": lambda xml: xml.replace(
+            b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/'
+                                 b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            target.writestr(info.filename, edits[info.filename](content) if info.filename in edits else content)
+        target.writestr("xl/sharedStrings.xml", SHARED_STRINGS % text)
+    return out.getvalue()
+
+
 def build(case: str, code: str) -> tuple[str, bytes]:
     row = [code, "2024", "verified"] + ["1"] * 16
+    if case == "longcells":
+        return "longcells.xlsx", long_cells(code)
     if case == "dimension":
         data = tiny_xlsx([HEADER, row])
 
@@ -124,6 +159,11 @@ def run_case(case: str, path: Path) -> dict:
     with measured() as step:
         response = client.post(reverse("data_exchange:import"), {"upload-kind": "assessments", "upload-file": upload})
     report["upload"] = {"status": response.status_code, "seconds": step.seconds, "peak": step.peak_bytes}
+    from data_exchange.models import PendingImport
+
+    stored = PendingImport.objects.order_by("-created_at").first()
+    if stored is not None:
+        report["upload"]["stored_bytes"] = len(json.dumps(stored.problems, ensure_ascii=False).encode())
     location = response.get("Location")
     if location:
         for label in ("preview", "reload"):
@@ -141,6 +181,7 @@ def describe(report: dict) -> str:
         if label in report:
             s = report[label]
             extra = f", page {s['page_bytes'] / 2**10:,.0f} KiB, {s['problem_lines']} <li>" if "page_bytes" in s else ""
+            extra += f", problems stored {s['stored_bytes'] / 2**10:,.1f} KiB" if "stored_bytes" in s else ""
             lines.append(f"  {label:8} HTTP {s['status']}  {s['seconds']:6.2f} s  peak +{s['peak'] / 2**20:6.0f} MiB{extra}")
     return "\n".join(lines)
 

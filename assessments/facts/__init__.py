@@ -20,7 +20,7 @@ import datetime
 
 from django.db import transaction
 
-from .store import bump, ensure, forget, holder_days, lock, refresh
+from .store import bump, ensure, forget, holder_days, lock, refresh, stored
 
 __all__ = ["after_import", "assessment_changed", "bump", "ensure", "forget", "model_counts_changed",
            "recognition_changed", "registration_changed"]
@@ -52,19 +52,23 @@ def model_counts_changed(*, unit_ids: set[int], year: int) -> None:
 
 
 @transaction.atomic
-def after_import(*, touched: set[tuple[int, int]], onwards: bool = False) -> None:
-    """A bulk import wrote rows of these (programme id, year): refresh those stored days, or — for many
-    programmes — drop them. `onwards`: decisions, which count in every later year too."""
+def after_import(*, touched: set[tuple[int, int]], reach: str = "year") -> None:
+    """A bulk import wrote rows of these (programme id, year): refresh the stored days they change, or — for
+    many programmes — drop them. `reach`: "year" (assessments: the days of that year), "onwards" (decisions
+    count in every later year too), "all" (registrations: a pilot counts in every day of its programme)."""
     programmes = {pid for pid, _year in touched}
+    if not stored(programmes):  # nothing of theirs is stored yet: the first report stores it from the records
+        return
     if len(programmes) > IMPORT_REFRESH_LIMIT:
-        if onwards:
-            forget(programmes)
-        else:
-            forget(programmes, years={year for _pid, year in touched})
+        forget(programmes, years={year for _pid, year in touched} if reach == "year" else None)
         return
     lock(programmes)
+    if reach == "all":
+        for pid in sorted(programmes):
+            refresh(programme_id=pid, units=None)
+        return
     for pid, year in sorted(touched):
-        if onwards:
+        if reach == "onwards":
             refresh(programme_id=pid, units=None, since=datetime.date(year, 1, 1))
         else:
             refresh(programme_id=pid, units=None, year=year)

@@ -173,6 +173,12 @@ def forget(programme_ids: Iterable[int] | None = None, *, years: Iterable[int] |
         days.delete()
 
 
+def stored(programme_ids) -> bool:
+    """Is any day of these programmes stored? (Taken under their locks by the caller when it matters.)"""
+    lock(programme_ids)
+    return FactDay.objects.filter(programme_id__in=sorted(set(programme_ids))).exists()
+
+
 def holder_days(unit_ids: Iterable[int], year: int) -> set[tuple[int, datetime.date]]:
     """The stored (programme, day) of `year` in which one of `unit_ids` holds a frame place."""
     return set(FrameFact.objects.filter(holder_id__in=sorted(set(unit_ids)), day__year=year)

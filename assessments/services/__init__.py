@@ -17,6 +17,7 @@ from .common import (
     StaleAssessmentError,
     check_year,
     criteria_set_for,
+    criteria_sets_for,
     recognition_threshold,
     refresh_met_counts,
     year_range,
@@ -27,6 +28,8 @@ from .evidence import REVIEW_DECISIONS, assessment_review_update, assessment_sel
 from .recall import assessment_recall, assessment_review_start, can_recall, review_opened
 from .recognitions import (
     LEVEL_CAPABILITY,
+    ChainFacts,
+    recognition_chain_problem,
     recognition_create,
     recognition_programme,
     recognition_revoke,
@@ -52,8 +55,8 @@ __all__ = [
     "assessment_confirm_criteria", "assessment_prefill_from_previous_year", "can_prefill_from_previous_year",
     "previous_year_assessment", "assessment_review_start", "assessment_recall", "can_recall", "review_opened",
     "assessment_save_criterion", "assessment_save_review", "assessment_save_self", "assessment_self_update", "assessment_submit",
-    "assessment_verify", "check_year", "criteria_set_copy", "criteria_set_in_use", "criteria_set_publish", "criteria_set_for", "evidence_add", "evidence_delete",
-    "recognition_create", "recognition_programme", "recognition_revoke", "recognition_rule_problem",
+    "assessment_verify", "check_year", "criteria_set_copy", "criteria_set_in_use", "criteria_set_publish", "criteria_set_for", "criteria_sets_for", "evidence_add", "evidence_delete",
+    "ChainFacts", "recognition_chain_problem", "recognition_create", "recognition_programme", "recognition_revoke", "recognition_rule_problem",
     "recognition_threshold", "refresh_met_counts", "registration_create", "registration_delete", "upload_check",
     "year_range",
 ]

@@ -3,6 +3,8 @@ the cached met counts, and the optimistic lock of an assessment."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,8 +44,19 @@ def programme_error(error: ProgrammeError) -> DomainError:
     return DomainError(str(error))
 
 
+def criteria_sets_for(programme_ids: Iterable[int], years: Iterable[int]) -> dict[tuple[int, int], CriteriaSet]:
+    """THE rule, for many programmes and years: (programme id, year) → the newest published set in force
+    that year (pairs without one are left out). One query per distinct year."""
+    ids = sorted(set(programme_ids))
+    found: dict[tuple[int, int], CriteriaSet] = {}
+    for year in sorted(set(years)):
+        for criteria_set in CriteriaSet.objects.in_force(year).filter(programme_id__in=ids).order_by("-version"):
+            found.setdefault((criteria_set.programme_id, year), criteria_set)
+    return found
+
+
 def criteria_set_for(programme: Programme, year: int) -> CriteriaSet:
-    criteria_set = CriteriaSet.objects.in_force(year).filter(programme=programme).order_by("-version").first()
+    criteria_set = criteria_sets_for([programme.id], [year]).get((programme.id, year))
     if criteria_set is None:
         raise DomainError(
             _("Chưa có bộ tiêu chí của chương trình “%(programme)s” áp dụng cho năm %(year)s.")
@@ -54,8 +67,12 @@ def criteria_set_for(programme: Programme, year: int) -> CriteriaSet:
 
 def recognition_threshold(criteria_set: CriteriaSet) -> tuple[int, int]:
     """(criteria needed, criteria in the set)."""
-    total = criteria_set.criteria.count()
-    return (criteria_set.recognition_threshold or total), total
+    return threshold_of(criteria_set.recognition_threshold, criteria_set.criteria.count())
+
+
+def threshold_of(recognition_threshold: int | None, total: int) -> tuple[int, int]:
+    """(criteria needed, criteria in the set) of a set with that threshold and `total` criteria: all by default."""
+    return (recognition_threshold or total), total
 
 
 def refresh_met_counts(assessment: Assessment) -> None:

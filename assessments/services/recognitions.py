@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,15 +16,15 @@ from accounts import permissions
 from communes.models import Unit
 
 from .. import facts, programmes
-from ..models import Assessment, Level, Programme, Recognition, Status
+from ..models import Assessment, Criterion, Level, Programme, Recognition, Status
 from .common import (
     DomainError,
     RecognitionRuleError,
-    criteria_set_for,
+    criteria_sets_for,
     history_reason,
     programme_error,
-    recognition_threshold,
     require_unit_write,
+    threshold_of,
 )
 from .uploads import upload_check
 
@@ -31,22 +35,65 @@ LEVEL_CAPABILITY = {
 }
 
 
-def recognition_rule_problem(
-    *, unit: Unit, level: int, decision_date: datetime.date, programme: Programme
+@dataclass
+class ChainFacts:
+    """What the recognition chain (§3, §7) reads about some units, loaded in a constant number of queries
+    (the bulk import checks a whole file against one load; a service checks one decision).
+
+    `qualifying`: (unit id, programme id, year) of the verified assessments meeting their set's threshold;
+    `decisions`: (unit id, programme id, level) → (decision date, revoked on) of the decisions recorded —
+    the import adds those accepted earlier in its file; `thresholds`: (programme id, year) → (needed,
+    total) of the set in force, for the message.
+    """
+
+    qualifying: set[tuple[int, int, int]]
+    decisions: dict[tuple[int, int, int], list[tuple[datetime.date, datetime.date | None]]]
+    thresholds: dict[tuple[int, int], tuple[int, int]]
+
+    @classmethod
+    def load(cls, *, unit_ids: Iterable[int], programme_ids: Iterable[int], years: Iterable[int]) -> ChainFacts:
+        """The facts about decisions of `years` for these units and programmes."""
+        unit_ids, programme_ids, years = sorted(set(unit_ids)), sorted(set(programme_ids)), set(years)
+        verified = list(Assessment.objects.filter(
+            unit_id__in=unit_ids, criteria_set__programme_id__in=programme_ids, status=Status.VERIFIED,
+            year__in={y for year in years for y in (year - 1, year)},
+        ).values_list("unit_id", "criteria_set__programme_id", "year", "verified_met_count", "criteria_set_id",
+                      "criteria_set__recognition_threshold"))
+        in_force = criteria_sets_for(programme_ids, years)
+        totals = dict(Criterion.objects.filter(
+            criteria_set_id__in={row[4] for row in verified} | {s.id for s in in_force.values()}
+        ).values("criteria_set_id").annotate(n=Count("id")).values_list("criteria_set_id", "n"))
+        decisions = defaultdict(list)
+        for unit_id, programme_id, level, decided, revoked in Recognition.objects.filter(
+            unit_id__in=unit_ids, programme_id__in=programme_ids
+        ).values_list("unit_id", "programme_id", "level", "decision_date", "revoked_on"):
+            decisions[(unit_id, programme_id, level)].append((decided, revoked))
+        return cls(
+            qualifying={(unit_id, programme_id, year) for unit_id, programme_id, year, met, set_id, threshold
+                        in verified if (met or 0) >= threshold_of(threshold, totals.get(set_id, 0))[0]},
+            decisions=decisions,
+            thresholds={key: threshold_of(s.recognition_threshold, totals.get(s.id, 0)) for key, s in in_force.items()},
+        )
+
+    def add_decision(self, *, unit_id: int, programme_id: int, level: int, decision_date: datetime.date,
+                     revoked_on: datetime.date | None = None) -> None:
+        self.decisions.setdefault((unit_id, programme_id, level), []).append((decision_date, revoked_on))
+
+    def holds(self, *, unit_id: int, programme_id: int, level: int, day: datetime.date) -> bool:
+        """A decision of that level in force on `day`: the reading of RecognitionQuerySet.held_on."""
+        return any(decided <= day and (revoked is None or revoked > day)
+                   for decided, revoked in self.decisions.get((unit_id, programme_id, level), ()))
+
+
+def recognition_chain_problem(
+    chain: ChainFacts, *, unit: Unit, level: int, decision_date: datetime.date, programme: Programme
 ) -> str | None:
-    """The §3/§7 rule a new recognition of `programme` would break, as a message, or None."""
+    """THE §3/§7 rule a new recognition of `programme` would break, as a message, or None (no query)."""
     if level == Level.COMMUNE:
         years = (decision_date.year - 1, decision_date.year)
-        for assessment in Assessment.objects.filter(
-            unit=unit, year__in=years, status=Status.VERIFIED, criteria_set__programme=programme
-        ).select_related("criteria_set"):
-            needed, _total = recognition_threshold(assessment.criteria_set)
-            if (assessment.verified_met_count or 0) >= needed:
-                return None
-        try:
-            needed, total = recognition_threshold(criteria_set_for(programme, decision_date.year))
-        except DomainError:
-            needed = total = 16
+        if any((unit.id, programme.id, year) in chain.qualifying for year in years):
+            return None
+        needed, total = chain.thresholds.get((programme.id, decision_date.year), (16, 16))
         return _(
             "%(unit)s chưa có đánh giá đã thẩm định đạt %(needed)s/%(total)s tiêu chí năm %(prev)s hoặc năm %(year)s."
         ) % {"unit": unit, "needed": needed, "total": total, "prev": years[0], "year": years[1]}
@@ -60,18 +107,22 @@ def recognition_rule_problem(
         ) % {"district": district, "end": district.valid_to.strftime("%d/%m/%Y"),
              "date": decision_date.strftime("%d/%m/%Y")}
     # The chain is commune → district → province; without a district, commune → province.
-    if level == Level.DISTRICT or district is None:
-        lower = Level.COMMUNE
-    else:
-        lower = Level.DISTRICT
-    held = Recognition.objects.held_on(decision_date).filter(unit=unit, programme=programme, level=lower)
-    if held.exists():
+    lower = Level.COMMUNE if level == Level.DISTRICT or district is None else Level.DISTRICT
+    if chain.holds(unit_id=unit.id, programme_id=programme.id, level=lower, day=decision_date):
         return None
     return _("%(unit)s chưa được công nhận %(lower)s vào hoặc trước ngày %(date)s.") % {
         "unit": unit,
         "lower": Level(lower).label.lower(),
         "date": decision_date.strftime("%d/%m/%Y"),
     }
+
+
+def recognition_rule_problem(
+    *, unit: Unit, level: int, decision_date: datetime.date, programme: Programme
+) -> str | None:
+    """The §3/§7 rule a new recognition of `programme` would break, as a message, or None."""
+    chain = ChainFacts.load(unit_ids=[unit.id], programme_ids=[programme.id], years=[decision_date.year])
+    return recognition_chain_problem(chain, unit=unit, level=level, decision_date=decision_date, programme=programme)
 
 
 def recognition_programme(*, unit: Unit, decision_date: datetime.date, code: str | None = None) -> Programme:

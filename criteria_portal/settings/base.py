@@ -211,12 +211,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 # Import files (data_exchange). A file over a limit is refused before it is read further: a 5 KB
-# .xlsx declaring A1:XFD1048576, or 1 MB inflating to 280 MB, must not exhaust a worker.
+# .xlsx declaring A1:XFD1048576, or 1 MB inflating to 280 MB, must not exhaust a worker. Rows, cells and
+# the unzipped size bound web uploads only: import_data streams a backup of any size.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))  # data rows of one file
 IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "200"))
 IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "1000000"))  # cells of an .xlsx sheet, empty ones too
 IMPORT_MAX_INFLATED_BYTES = int(os.environ.get("IMPORT_MAX_INFLATED_MB", "50")) * 2**20  # .xlsx, unzipped
 IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "100"))  # our exports: ~15
+IMPORT_MAX_CELL_CHARS = int(os.environ.get("IMPORT_MAX_CELL_CHARS", "1000"))  # one cell; our longest text: 255
 # At most this many problems are listed (page and import_data), then a count.
 IMPORT_MAX_PROBLEMS = int(os.environ.get("IMPORT_MAX_PROBLEMS", "200"))
 

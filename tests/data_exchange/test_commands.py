@@ -5,8 +5,10 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from assessments.models import Assessment, Registration
+from tests import factories
 from tests.conftest import record
 
 from .conftest import assessment_row, csv_bytes
@@ -69,3 +71,51 @@ def test_export_then_import_into_an_empty_database(tmp_path, criteria_set, unit,
 
 def test_export_refuses_an_unknown_extension(tmp_path, db):
     assert run("export_data", "assessments", str(tmp_path / "a.txt"))[0] == 1
+
+
+def test_a_backup_over_the_row_limit_imports_by_the_command_and_not_through_the_web(
+        tmp_path, settings, client, reviewer_user, criteria_set, district):
+    """The web upload keeps IMPORT_MAX_ROWS; the command line streams a backup of any size (issue 17)."""
+    settings.IMPORT_MAX_ROWS = 5
+    units = factories.UnitFactory.create_batch(4, district=district)
+    for unit in units:
+        record(unit, 2023, 16)
+        record(unit, 2024, 12, stage="self")
+    path = tmp_path / "backup.csv"
+    assert run("export_data", "assessments", str(path))[0] == 0
+    Assessment.objects.all().delete()
+    client.force_login(reviewer_user)
+    upload = io.BytesIO(path.read_bytes())
+    upload.name = "backup.csv"
+    response = client.post(reverse("data_exchange:import"), {"upload-kind": "assessments", "upload-file": upload})
+    page = client.get(response["Location"]).content.decode()
+    assert "Dòng 1, cột -: Tệp có hơn 5 dòng dữ liệu, quá giới hạn của một lần nhập" in page
+    assert not Assessment.objects.exists()
+    status, out, _err = run("import_data", "assessments", str(path))
+    assert status == 0 and "created 8" in out
+    assert sorted(Assessment.objects.values_list("year", "status", "self_met_count")) == (
+        [(2023, "verified", 16)] * 4 + [(2024, "submitted", 12)] * 4)
+
+
+def test_the_command_reads_the_file_as_a_stream(tmp_path, criteria_set, unit, monkeypatch):
+    """The open file is read as it goes, never as one whole bytes object."""
+    from pathlib import Path
+
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_bytes([assessment_row(unit, 2024, met=14)]))
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the whole file was read into memory"))
+    assert run("import_data", "assessments", str(path))[0] == 0
+    assert Assessment.objects.get().verified_met_count == 14
+
+
+def test_progress_is_reported_while_checking_and_writing(criteria_set, district, monkeypatch):
+    """Each row counts twice in `total`: once checked, once written (a background job shows done/total)."""
+    from data_exchange.services import data_import
+
+    monkeypatch.setattr("data_exchange.importing.PROGRESS_EVERY", 2)
+    units = factories.UnitFactory.create_batch(5, district=district)
+    seen = []
+    data_import(kind="assessments", name="a.csv", data=csv_bytes([assessment_row(u, 2024) for u in units]),
+                on_progress=lambda done, total: seen.append((done, total)))
+    assert seen[:3] == [(2, 10), (4, 10), (5, 10)] and seen[-1] == (10, 10)
+    assert seen == sorted(seen) and Assessment.objects.count() == 5

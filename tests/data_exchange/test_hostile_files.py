@@ -1,6 +1,9 @@
 """Spreadsheet bombs and oversized files: refused on row 1, column "-", before they cost memory; nothing stored."""
 
 import io
+import json
+import re
+import time
 import tracemalloc
 import zipfile
 
@@ -9,7 +12,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from assessments.models import Assessment
-from data_exchange import formats
+from data_exchange import reading
 from data_exchange.models import PendingImport
 from data_exchange.services import data_import
 
@@ -112,7 +115,7 @@ def test_too_many_cells_are_refused(settings, unit):
 def openpyxl_must_not_open(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("openpyxl opened a file that should have been refused before")
-    monkeypatch.setattr(formats, "load_workbook", refuse)
+    monkeypatch.setattr(reading, "load_workbook", refuse)
 
 
 def test_inflated_size_is_checked_before_openpyxl_opens_the_file(unit, openpyxl_must_not_open):
@@ -181,10 +184,96 @@ def test_the_preview_does_not_read_the_file_again(client, reviewer_user, unit, m
     with monkeypatch.context() as patched:
         def refuse(*args, **kwargs):
             raise AssertionError("the preview read the stored file again")
-        patched.setattr("data_exchange.importing.read_table", refuse)
+        patched.setattr("data_exchange.importing.open_table", refuse)
         for _reload in range(2):
             page = client.get(response["Location"]).content.decode()
             assert "Sẽ tạo mới 1, cập nhật 0, giữ nguyên 0." in page and unit.district.name in page
     # Confirming checks the file once more against the database, then writes it.
     client.post(reverse("data_exchange:confirm", args=[PendingImport.objects.get().pk]))
     assert Assessment.objects.get().verified_met_count == 14
+
+
+# ---------------------------------------------------------------- long cells (issue 18)
+
+
+def long_cells_xlsx(unit, *, chars=2**20, rows=200) -> bytes:
+    """The issue's case: one long text (random letters, so that it hardly compresses and no ratio limit stops
+    it) stored once in the shared strings and used by every cell of every row but the unit code and year."""
+    import random
+
+    text = "".join(random.Random(18).choices("abcdefghijklmnopqrstuvwxyz", k=chars)).encode()
+    shared = {
+        SHEET: lambda xml: re.sub(rb'<c r="([A-Z]+\d+)" t="inlineStr"><is><t>LONG</t></is></c>',
+                                  rb'<c r="\1" t="s"><v>0</v></c>', xml),
+        "[Content_Types].xml": lambda xml: xml.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
+                                                       b'ContentType="application/vnd.openxmlformats-officedocument.'
+                                                       b'spreadsheetml.sharedStrings+xml"/></Types>'),
+        "xl/_rels/workbook.xml.rels": lambda xml: xml.replace(b"</Relationships>", b'<Relationship Id="rIdS" '
+                                                              b'Type="http://schemas.openxmlformats.org/officeDocument/'
+                                                              b'2006/relationships/sharedStrings" '
+                                                              b'Target="sharedStrings.xml"/></Relationships>'),
+    }
+    data = xlsx_bytes([[unit.code, 2024] + ["LONG"] * 17 for _ in range(rows)])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, shared.get(info.filename, lambda xml: xml)(source.read(info.filename)))
+        target.writestr("xl/sharedStrings.xml", b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.'
+                        b'openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>' + text +
+                        b"</t></si></sst>")
+    return out.getvalue()
+
+
+def test_default_cell_limit():
+    assert django_settings.IMPORT_MAX_CELL_CHARS == 1000
+
+
+def test_an_xlsx_of_long_cells_is_refused_quickly_small_and_said_so(client, reviewer_user, unit):
+    data = long_cells_xlsx(unit)
+    assert 600_000 < len(data) < 900_000  # ~734 KB: within every other limit
+    client.force_login(reviewer_user)
+    started = time.perf_counter()
+    response = upload(client, data, "long.xlsx")
+    pages = [client.get(response["Location"]) for _reload in range(2)]
+    assert time.perf_counter() - started < 10
+    pending = PendingImport.objects.get()
+    assert pending.problem_count == 1 and bytes(pending.data) == b""
+    assert len(json.dumps(pending.problems, ensure_ascii=False).encode()) < 1000
+    (row, column, reason), = pending.problems
+    assert (row, column) == (2, "stage")
+    assert reason.startswith("ô có 1.048.576 ký tự, quá giới hạn 1.000 ký tự của một ô (“")
+    assert reason.endswith("…”); tệp không được nhận.") and len(reason) < 200
+    for page in pages:
+        assert page.status_code == 200 and len(page.content) < 50_000
+        assert "Dòng 2, cột stage: ô có 1.048.576 ký tự" in page.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_a_csv_cell_over_the_limit_is_refused(settings, unit):
+    settings.IMPORT_MAX_CELL_CHARS = 16
+    rec = ["commune_code", "level", "decision_number", "decision_date", "issued_by"]
+    lines = problems_of("recognitions", csv_bytes([[unit.code, "commune", "1/QĐ", "2024-01-02", "UBND huyện Mai Châu"]],
+                                                  header=rec))
+    assert lines == ["row 2, column issued_by: ô có 19 ký tự, quá giới hạn 16 ký tự của một ô (“UBND huyện Mai "
+                     "Châu”); tệp không được nhận."]
+
+
+def test_a_csv_cell_longer_than_the_csv_reader_takes_is_refused(unit):
+    data = csv_bytes([[unit.code, "2024", "x" * 200_000] + ["1"] * 16])
+    assert problems_of("assessments", data) == [
+        "row 2, column -: một ô dài quá giới hạn 1.000 ký tự của một ô; tệp không được nhận."]
+
+
+def test_problems_quote_an_excerpt_and_the_page_stays_bounded(client, reviewer_user, unit):
+    """Cells under the limit but wrong: each message quotes 40 characters and "…"; the kept problems, the
+    stored list and the page are bounded whatever the file."""
+    bad = "không đạt " * 99  # 990 characters
+    rows = [[unit.code, str(year), bad] + [bad] * 16 for year in (2023, 2024)] * 150
+    client.force_login(reviewer_user)
+    page = client.get(upload(client, csv_bytes(rows), "bad.csv")["Location"]).content.decode()
+    pending = PendingImport.objects.get()
+    assert pending.problem_count > 200 and len(pending.problems) == 200
+    assert max(len(reason) for _row, _column, reason in pending.problems) <= 301
+    assert f"giai đoạn “{bad[:40]}…” không hợp lệ" in page
+    assert len(json.dumps(pending.problems, ensure_ascii=False).encode()) < 200 * 400
+    assert len(page.encode()) < 200_000

@@ -5,6 +5,8 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from assessments.models import Assessment, CriterionResult, Recognition, Registration, Result, Status, Transition
@@ -167,19 +169,22 @@ def test_export_is_scoped_to_the_user(unit, other_unit, reviewer_user):
     assert [r[0] for r in selectors.assessment_export(user=reviewer_user)[1]] == [str(unit.code)]
 
 
-def test_import_query_count_does_not_grow_with_new_rows(criteria_set, django_assert_max_num_queries):
+def test_import_query_count_does_not_grow_with_new_rows(criteria_set):
     units = factories.UnitFactory.create_batch(60)
 
     def rows(n):
         return csv_bytes([assessment_row(u, 2024, met=12) for u in units[:n]])
 
     # A constant number of queries whatever the number of rows (the frame's holders are read per year).
+    counts = []
     for size in (10, 60):
         Assessment.objects.all().delete()
-        # + 2 for the stored figures (the programmes' locks and whether any day of them is stored).
-        with django_assert_max_num_queries(18):
+        with CaptureQueriesContext(connection) as queries:
             data_import(kind="assessments", name="a.csv", data=rows(size))
         assert Assessment.objects.count() == size
+        counts.append(len(queries))
+    # + 5 for the stored figures: the programmes' locks, whether any of their days is stored, one savepoint.
+    assert counts[0] == counts[1] <= 23
 
 
 def test_xlsx_export_writes_user_text_as_text_not_formula(unit):

@@ -37,7 +37,8 @@ def test_a_file_too_large_is_refused_with_a_vietnamese_size():
 
 
 def test_import_limits_read_with_a_thousands_separator():
-    limits = Limits(rows=20000, columns=200, cells=1000000, inflated_bytes=50 * 2**20, compression_ratio=100)
+    limits = Limits(rows=20000, columns=200, cells=1000000, inflated_bytes=50 * 2**20, compression_ratio=100,
+                    cell_chars=1000)
     with translation.override("vi"):
         assert "hơn 20.000 dòng" in str(limits.too_many_rows())
         assert "hơn 200 cột" in str(limits.too_many_columns())
