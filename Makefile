@@ -43,7 +43,7 @@ worker: install
 	$(DEV) $(PY) manage.py db_worker
 
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist worksteal
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run

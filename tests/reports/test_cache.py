@@ -25,7 +25,18 @@ from tests.data_exchange.conftest import assessment_row, csv_bytes
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _worker_database(url: str) -> str:
+    """Each pytest-xdist worker its own Redis database (gw0 → the given one, gw1 → the one below…): the
+    tests clear the cache, which empties the whole database, and must not empty a neighbour's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    base, _, number = url.rpartition("/")
+    offset = int(worker[2:]) if worker[2:].isdigit() else 0
+    return f"{base}/{(int(number or 0) - offset) % 16}"
+
+
+REDIS_URL = _worker_database(os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
 
 
 def _redis_ready() -> bool:
