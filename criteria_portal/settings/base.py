@@ -61,6 +61,8 @@ MIDDLEWARE = [
     # First: every log line of the request, and the response, carry its id.
     "operations.request_id.RequestIdMiddleware",
     "operations.metrics.MetricsMiddleware",
+    # Health and metrics probes come by address over HTTP: answered before the host check and HTTPS redirect.
+    "operations.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -80,3 +80,34 @@ def test_a_full_media_disk_is_reported(settings):
     with pytest.raises(Exception, match="MB free for media"):
         check.run()
     assert check.free_mb > 0
+
+
+PRODUCTION_LIKE = {"ALLOWED_HOSTS": ["portal.example.vn"], "SECURE_SSL_REDIRECT": True,
+                   "METRICS_ALLOWED_IPS": ["127.0.0.1"]}
+
+
+@pytest.mark.parametrize("path", ["/health/", "/health/live/"])
+def test_a_probe_by_address_over_plain_http_reaches_the_health_check(client, db, settings, path):
+    """A load balancer or monitoring probes gunicorn on its private address, over HTTP, with no Host of the
+    site: the answer is the health JSON, not a 400 (unknown host) or a redirect to https."""
+    for name, value in PRODUCTION_LIKE.items():
+        setattr(settings, name, value)
+    response = client.get(path, HTTP_HOST="10.0.0.5:8000")
+    assert response.status_code == 200 and json.loads(response.content)["status"] == "ok"
+    assert "X-Request-ID" in response
+
+
+def test_metrics_by_address_answer_the_allowed_scraper_only(client, db, settings):
+    for name, value in PRODUCTION_LIKE.items():
+        setattr(settings, name, value)
+    response = client.get("/metrics", HTTP_HOST="10.0.0.5:8000", REMOTE_ADDR="127.0.0.1")
+    assert response.status_code == 200 and b"portal_" in response.content
+    assert client.get("/metrics", HTTP_HOST="10.0.0.5:8000", REMOTE_ADDR="10.0.0.9").status_code == 404
+
+
+def test_other_pages_keep_the_host_check_and_the_https_redirect(client, db, settings):
+    for name, value in PRODUCTION_LIKE.items():
+        setattr(settings, name, value)
+    assert client.get("/accounts/login/", HTTP_HOST="10.0.0.5:8000").status_code == 400
+    assert client.get("/accounts/login/", HTTP_HOST="portal.example.vn").status_code == 301
+    assert client.post("/health/", HTTP_HOST="10.0.0.5:8000").status_code == 400  # probes are GETs
