@@ -8,14 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PendingImport(models.Model):
-    """An uploaded file, checked once on upload, kept between preview and confirm.
+    """An uploaded file, checked once after upload (a background job), kept between preview and confirm.
 
-    Stored in the database (not on a disk of one app server) so any server can confirm it;
+    Stored in the database (not on a disk of one app server) so any server and worker can read it;
     the random id is only usable by the user who uploaded it; `sha256` is checked again at
     confirm time; `consumed_at` is set by the one confirm that wins (a double click imports once).
-    What the check found is kept (`problems`, `problem_count`, `summary`) so that showing the preview
-    again does not read the file again; a file with problems cannot be confirmed, so its bytes are
-    not kept at all (`data` is empty).
+    What the check found is kept (`problems`, `problem_count`, `summary`, `checked_at`) so that showing the
+    preview again does not read the file again; a file with problems cannot be confirmed, and an imported
+    one is not imported again, so their bytes are not kept (`data` is empty). `confirm_job` is the one job
+    that imports the file: a second confirm is answered with it.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -33,6 +34,13 @@ class PendingImport(models.Model):
     summary = models.JSONField(_("tóm tắt"), default=dict, blank=True)
     created_at = models.DateTimeField(_("ngày tải lên"), auto_now_add=True)
     consumed_at = models.DateTimeField(_("ngày nhập"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("ngày kiểm tra"), null=True, blank=True)
+    # {"created", "updated", "unchanged"}: what the confirmed import wrote.
+    imported = models.JSONField(_("kết quả nhập"), default=dict, blank=True)
+    check_job = models.ForeignKey("jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                  verbose_name=_("tác vụ kiểm tra"))
+    confirm_job = models.ForeignKey("jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                    verbose_name=_("tác vụ nhập"))
 
     class Meta:
         verbose_name = _("tệp chờ nhập")
@@ -41,3 +49,8 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return self.file_name
+
+    @property
+    def confirmable(self) -> bool:
+        """Checked, without problems, not imported yet, its bytes kept."""
+        return bool(self.checked_at and not self.problem_count and self.consumed_at is None and self.sha256)

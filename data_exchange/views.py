@@ -1,13 +1,13 @@
-"""Import page: template download, upload → preview → confirm; exports. Thin views over services."""
+"""Import page: template download, upload → check → preview → confirm; exports. Thin views over services.
 
-import logging
+The check and the import run as background jobs (jobs/imports.py): the upload and the confirm only start
+one and open its page, which shows the progress and then opens the preview."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,11 +23,6 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def _rows(totals: dict) -> dict:
-    """The import's counts as log fields: rows_created, rows_updated, rows_unchanged."""
-    return {f"rows_{key}": value for key, value in totals.items()}
 
 
 def _kind_label(kind):
@@ -55,14 +50,10 @@ def import_page(request):
         upload = upload_form.cleaned_data["file"]
         kind = upload_form.cleaned_data["kind"]
         event("import.started", kind=kind, file_name=upload.name, bytes=upload.size, user_id=request.user.pk)
-        pending = services.pending_import_create(user=request.user, kind=kind, name=upload.name, data=upload.read())
-        if pending.problem_count:
-            event("import.rejected", level=logging.WARNING, kind=kind, file_name=upload.name, stage="check",
-                  problems=pending.problem_count, user_id=request.user.pk)
-        else:
-            event("import.checked", kind=kind, file_name=upload.name, user_id=request.user.pk,
-                  **_rows((pending.summary or {}).get("totals", {})))
-        return redirect("data_exchange:preview", pk=pending.pk)
+        title = _("Kiểm tra tệp %(name)s (%(kind)s)") % {"name": upload.name, "kind": str(_kind_label(kind)).lower()}
+        pending = services.pending_import_upload(user=request.user, kind=kind, name=upload.name, data=upload.read(),
+                                                 title=title, language=translation.get_language())
+        return jobs_views.show(request, pending.check_job)
     return render(request, "data_exchange/import.html", {
         "upload_form": upload_form,
         "template_form": TemplateForm(initial={"year": timezone.localdate().year}, prefix="template"),
@@ -107,33 +98,32 @@ def export_download(request):
 @login_required
 @require_GET
 def preview(request, pk):
+    """What the check found, the button that imports the file, or (once imported) what was imported."""
     permissions.require(request.user, "data.import")
-    pending = get_object_or_404(selectors.pending_import_list(user=request.user), pk=pk)
+    pending = get_object_or_404(selectors.pending_import_list(user=request.user, consumed=None)
+                                .select_related("confirm_job"), pk=pk)
+    if pending.checked_at is None:
+        if pending.check_job_id is None:
+            raise Http404
+        return redirect("jobs:detail", pk=pending.check_job_id)  # still being checked, or its check failed
     return render(request, "data_exchange/preview.html", {
-        "pending": pending, "kind_label": _kind_label(pending.kind), **selectors.pending_import_preview(pending=pending),
+        "pending": pending, "kind_label": _kind_label(pending.kind), "confirm_job": pending.confirm_job,
+        **selectors.pending_import_preview(pending=pending),
     })
 
 
 @login_required
 @require_POST
 def confirm(request, pk):
+    """Start the import of a previewed file (a job) and open its page; a second click opens the same job."""
     permissions.require(request.user, "data.import")
     pending = get_object_or_404(selectors.pending_import_list(user=request.user, consumed=None), pk=pk)
+    title = _("Nhập %(kind)s từ tệp %(name)s") % {"kind": str(_kind_label(pending.kind)).lower(),
+                                                  "name": pending.file_name}
     try:
-        plan = services.pending_import_confirm(pending=pending, user=request.user)
-    except services.AlreadyImported:
-        messages.warning(request, _("Tệp này đã được nhập hoặc không còn hiệu lực; không có gì thay đổi."))
-        return redirect("data_exchange:import")
-    except services.ImportRejected:
-        event("import.rejected", level=logging.WARNING, kind=pending.kind, file_name=pending.file_name,
-              stage="confirm", user_id=request.user.pk)
-        messages.error(request, _("Dữ liệu đã thay đổi từ lúc xem trước và tệp không còn hợp lệ; "
-                                  "không có gì được ghi. Hãy xem lại danh sách lỗi."))
+        job = services.pending_import_confirm_start(pending=pending, user=request.user, title=title,
+                                                    language=translation.get_language())
+    except services.NotConfirmable:
+        messages.warning(request, _("Tệp này có lỗi, chưa kiểm tra xong hoặc đã được nhập; không có gì thay đổi."))
         return redirect("data_exchange:preview", pk=pending.pk)
-    totals = plan.totals()
-    event("import.done", kind=plan.kind, file_name=plan.file_name, user_id=request.user.pk, **_rows(totals))
-    messages.success(request, _(
-        "Đã nhập %(kind)s từ tệp %(name)s: %(created)s tạo mới, %(updated)s cập nhật, %(unchanged)s giữ nguyên."
-    ) % {"kind": _kind_label(plan.kind).lower(), "name": plan.file_name,
-         **{k: number_format(v, force_grouping=True) for k, v in totals.items()}})
-    return redirect("data_exchange:import")
+    return jobs_views.show(request, job)

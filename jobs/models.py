@@ -1,4 +1,4 @@
-"""A background job a user started (an export today, an import later): its state, progress and result."""
+"""A background job a user started (an export, an import's check or confirm): its state, progress and result."""
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +17,13 @@ class Kind(models.TextChoices):
     PROGRESS_XLSX = "progress_xlsx", _("Báo cáo tiến độ (Excel)")
     PROGRESS_DOCX = "progress_docx", _("Báo cáo Word")
     NATIONAL_XLSX = "national_xlsx", _("Bảng toàn quốc (Excel)")
+    IMPORT_CHECK = "import_check", _("Kiểm tra tệp nhập")
+    IMPORT_CONFIRM = "import_confirm", _("Nhập dữ liệu")
+
+
+# The import's jobs: their result is a page of the portal (the preview, the imported counts), not a file,
+# and what they must never leave half done is data in the database.
+IMPORT_KINDS = frozenset({Kind.IMPORT_CHECK, Kind.IMPORT_CONFIRM})
 
 
 def result_upload_to(job: "Job", filename: str) -> str:
@@ -42,6 +49,8 @@ class Job(models.Model):
     result = models.FileField(_("tệp kết quả"), upload_to=result_upload_to, max_length=255, blank=True)
     result_name = models.CharField(_("tên tệp tải về"), max_length=255, blank=True)
     result_type = models.CharField(_("kiểu tệp"), max_length=128, blank=True)
+    # A job whose result is a page (the import's preview) instead of a file: that page's address.
+    result_page = models.CharField(_("trang kết quả"), max_length=255, blank=True)
     task_result_id = models.CharField(_("mã tác vụ trong hàng đợi"), max_length=64, blank=True)
     request_id = models.CharField(_("mã yêu cầu"), max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
@@ -66,3 +75,7 @@ class Job(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_import(self) -> bool:
+        return self.kind in IMPORT_KINDS

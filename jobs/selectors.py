@@ -29,6 +29,8 @@ def job_status_text(job: Job) -> str:
     if job.state == State.FAILED:
         return job.message or _("Tác vụ không thành công.")
     if job.state == State.DONE:
+        if job.result_page:  # the import's jobs say what they found or wrote
+            return job.message or _("Hoàn tất.")
         return _("Hoàn tất: tệp đã sẵn sàng để tải về.")
     if not job.total:
         return _("Đang xử lý…")
@@ -38,6 +40,15 @@ def job_status_text(job: Job) -> str:
     return _("Đang xử lý %(done)s/%(total)s dòng") % values
 
 
+def job_result_url(job: Job) -> str | None:
+    """Where a done job's result is: its file to download, or the page it made (the import's preview)."""
+    if job.state != State.DONE:
+        return None
+    if job.result_page:
+        return job.result_page
+    return reverse("jobs:download", args=[job.pk]) if job.result else None
+
+
 def job_json(job: Job) -> dict:
     """{"state", "done", "total", "message", "result_url"} (DESIGN §5)."""
     return {
@@ -45,7 +56,7 @@ def job_json(job: Job) -> dict:
         "done": job.done,
         "total": job.total,
         "message": job_status_text(job),
-        "result_url": reverse("jobs:download", args=[job.pk]) if job.state == State.DONE and job.result else None,
+        "result_url": job_result_url(job),
     }
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from operations.logs import event
 from operations.request_id import current as current_request_id
 
-from .models import Job, Kind, State
+from .models import IMPORT_KINDS, Job, Kind, State
 
 
 class JobError(Exception):
@@ -40,6 +40,8 @@ class JobFailure(Exception):
 
 
 DIED = gettext_lazy("Tác vụ bị gián đoạn (máy xử lý đã dừng giữa chừng). Không có tệp nào được tạo; hãy bấm “Thử lại”.")
+DIED_IMPORT = gettext_lazy("Tác vụ bị gián đoạn (máy xử lý đã dừng giữa chừng). Không có dữ liệu nào được ghi; "
+                           "hãy bấm “Thử lại”.")
 
 
 def _enqueue(job: Job) -> Job:
@@ -73,8 +75,8 @@ def job_retry(*, job: Job, actor) -> Job:
         raise JobError(_("Chỉ người tạo tác vụ mới chạy lại được."))
     stored = job.result.name
     updated = Job.objects.filter(pk=job.pk, state=State.FAILED).update(
-        state=State.QUEUED, done=0, message="", result="", result_name="", result_type="", started_at=None,
-        finished_at=None, updated_at=timezone.now(), request_id=current_request_id.get()[:64])
+        state=State.QUEUED, done=0, message="", result="", result_name="", result_type="", result_page="",
+        started_at=None, finished_at=None, updated_at=timezone.now(), request_id=current_request_id.get()[:64])
     if not updated:
         raise JobError(_("Chỉ chạy lại được tác vụ không thành công."))
     if stored:
@@ -104,19 +106,36 @@ class Progress:
     """The worker's progress on a job, written at most every WRITE_EVERY seconds (and when it ends).
 
     Each write is also the job's heartbeat; a write that finds the job no longer this worker's raises
-    JobLost, which stops the work.
+    JobLost, which stops the work. Inside a transaction (the import writes all its rows in one) a write on
+    the worker's connection would be seen by nobody until the end; on PostgreSQL it then goes through a
+    connection of its own (settings.JOBS_PROGRESS_APART), so the bar moves and the heartbeat beats.
     """
 
     job: Job
     _written: float = 0.0
+    _apart: object = field(default=None, repr=False)  # the connection of its own, opened when first needed
 
     def _write(self) -> None:
         self.job.total = max(self.job.total, self.job.done)
-        updated = Job.objects.filter(pk=self.job.pk, state=State.RUNNING, attempts=self.job.attempts).update(
-            done=self.job.done, total=self.job.total, updated_at=timezone.now())
+        now = timezone.now()
+        if connection.in_atomic_block and connection.vendor == "postgresql" and settings.JOBS_PROGRESS_APART:
+            updated = self._write_apart(now)
+        else:
+            updated = Job.objects.filter(pk=self.job.pk, state=State.RUNNING, attempts=self.job.attempts).update(
+                done=self.job.done, total=self.job.total, updated_at=now)
         if not updated:
             raise JobLost(self.job.pk)
         self._written = time.monotonic()
+
+    def _write_apart(self, now: datetime.datetime) -> int:
+        if self._apart is None:
+            self._apart = connections.create_connection(DEFAULT_DB_ALIAS)  # autocommit: each write is seen at once
+        table = self._apart.ops.quote_name(Job._meta.db_table)
+        with self._apart.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET done = %s, total = %s, updated_at = %s "  # noqa: S608 (no user input)
+                           "WHERE id = %s AND state = %s AND attempts = %s",
+                           [self.job.done, self.job.total, now, self.job.pk, State.RUNNING.value, self.job.attempts])
+            return cursor.rowcount
 
     def start(self, total: int) -> None:
         self.job.done, self.job.total = 0, max(total, 0)
@@ -127,8 +146,19 @@ class Progress:
         if time.monotonic() - self._written >= WRITE_EVERY:
             self._write()
 
+    def report(self, done: int, total: int) -> None:
+        """Where the work stands (the import's reader and writer call this every batch of rows)."""
+        self.job.done, self.job.total = min(done, total), total
+        if time.monotonic() - self._written >= WRITE_EVERY:
+            self._write()
+
     def flush(self) -> None:
         self._write()
+
+    def close(self) -> None:
+        if self._apart is not None:
+            self._apart.close()
+            self._apart = None
 
 
 @dataclass
@@ -140,15 +170,30 @@ class Output:
     content_type: str
 
 
-def job_finish(*, job: Job, output: Output) -> None:
-    """Store the file, then mark the job done; if the job is no longer ours, the stored file goes again."""
-    job.result.save(output.name, File(output.file, name=output.name), save=False)
+@dataclass
+class Page:
+    """What a job made when its result is a page of the portal (the import's preview or imported counts):
+    its address, and the sentence the job's page shows once done."""
+
+    url: str
+    message: str = ""
+
+
+def job_finish(*, job: Job, output: Output | Page) -> None:
+    """Store the file (or the page's address), then mark the job done; if the job is no longer ours, the
+    stored file goes again."""
+    if isinstance(output, Page):
+        fields = {"result_page": output.url[:255], "message": output.message}
+    else:
+        job.result.save(output.name, File(output.file, name=output.name), save=False)
+        fields = {"result": job.result.name, "result_name": output.name, "result_type": output.content_type,
+                  "message": ""}
     now = timezone.now()
     updated = Job.objects.filter(pk=job.pk, state=State.RUNNING, attempts=job.attempts).update(
-        state=State.DONE, result=job.result.name, result_name=output.name, result_type=output.content_type,
-        done=F("total"), message="", updated_at=now, finished_at=now)
+        state=State.DONE, done=F("total"), updated_at=now, finished_at=now, **fields)
     if not updated:
-        job.result.storage.delete(job.result.name)
+        if job.result.name:
+            job.result.storage.delete(job.result.name)
         raise JobLost(job.pk)
 
 
@@ -163,11 +208,13 @@ def jobs_reap_stale(*, now: datetime.datetime | None = None) -> int:
     whatever file an attempt may have left is deleted. Called on every read of a job and by the worker."""
     now = now or timezone.now()
     limit = now - datetime.timedelta(minutes=settings.JOBS_STALE_MINUTES)
-    stale = list(Job.objects.filter(state=State.RUNNING, updated_at__lt=limit).values_list("pk", "attempts"))
+    stale = list(Job.objects.filter(state=State.RUNNING, updated_at__lt=limit).values_list("pk", "attempts", "kind"))
     reaped = 0
-    for pk, attempts in stale:
+    for pk, attempts, kind in stale:
+        # An import's transaction died with its worker's connection: the database rolled it back.
+        message = DIED_IMPORT if kind in IMPORT_KINDS else DIED
         reaped += Job.objects.filter(pk=pk, state=State.RUNNING, attempts=attempts).update(
-            state=State.FAILED, message=str(DIED), finished_at=now)
+            state=State.FAILED, message=str(message), finished_at=now)
         _delete_attempt_files(pk, attempts)
         event("job.died", level=logging.WARNING, job=pk, attempt=attempts)
     return reaped

@@ -1,10 +1,12 @@
 """The one task every job runs in: claim the job, run its kind's work with progress, store the result.
 
-A job's work is a function `work(job, progress) -> Output` (jobs/exports.py); adding a kind (the import,
-phase 2) is adding such a function to WORK. An error the user can act on (JobFailure) becomes the job's
-message; any other error is logged with its traceback and the user gets a general message. The result
-file is written to a temporary file that dies with the process, and stored only once complete, so a
-worker killed mid-job leaves nothing behind but a running job whose heartbeat stops (then reaped).
+A job's work is a function `work(job, progress) -> Output | Page` (jobs/exports.py: a file; jobs/imports.py:
+the import's check and confirm, whose result is a page); adding a kind is adding such a function to a WORK.
+An error the user can act on (JobFailure) becomes the job's message; any other error is logged with its
+traceback and the user gets a general message. The result file is written to a temporary file that dies
+with the process, and stored only once complete; an import writes in one transaction, which the database
+rolls back when its connection dies. So a worker killed mid-job leaves nothing behind but a running job
+whose heartbeat stops (then reaped).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import time
 
 from django.tasks import task
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from operations.logs import event
 from operations.request_id import current as current_request_id
@@ -25,8 +27,15 @@ from .models import Job
 
 def _work(kind: str):
     from .exports import WORK
+    from .imports import WORK as IMPORT_WORK
 
-    return WORK[kind]
+    return {**WORK, **IMPORT_WORK}[kind]
+
+
+FAILED = gettext_lazy("Có lỗi khi xử lý tác vụ; không có tệp nào được tạo. Hãy thử lại; nếu vẫn lỗi, hãy báo "
+                      "quản trị hệ thống.")
+FAILED_IMPORT = gettext_lazy("Có lỗi khi xử lý tác vụ; không có dữ liệu nào được ghi. Hãy thử lại; nếu vẫn lỗi, "
+                             "hãy báo quản trị hệ thống.")
 
 
 @task
@@ -49,8 +58,12 @@ def _run(job: Job, started: float) -> str:
     progress = services.Progress(job)
     try:
         output = _work(job.kind)(job, progress)
-        with output.file:
-            size = output.file.seek(0, 2)
+        size = 0
+        if isinstance(output, services.Output):
+            with output.file:
+                size = output.file.seek(0, 2)
+                services.job_finish(job=job, output=output)
+        else:
             services.job_finish(job=job, output=output)
     except services.JobLost:
         event("job.lost", level=logging.WARNING, job=job.pk, attempt=job.attempts)
@@ -60,11 +73,12 @@ def _run(job: Job, started: float) -> str:
         event("job.failed", level=logging.WARNING, job=job.pk, kind=job.kind, reason=str(failure))
         return "failed"
     except Exception:
-        services.job_fail(job=job, message=_("Có lỗi khi xử lý tác vụ; không có tệp nào được tạo. Hãy thử lại; "
-                                             "nếu vẫn lỗi, hãy báo quản trị hệ thống."))
+        services.job_fail(job=job, message=str(FAILED_IMPORT if job.is_import else FAILED))
         event("job.failed", level=logging.ERROR, exc_info=True, job=job.pk, kind=job.kind)
         raise
-    # What was counted: rows of a data export, steps of a report file.
+    finally:
+        progress.close()
+    # What was counted: rows of a data export or an import, steps of a report file.
     event("job.done", job=job.pk, kind=job.kind, count=max(job.done, job.total), unit=job.unit, bytes=size,
           seconds=round(time.monotonic() - started, 3))
     return "done"

@@ -1,5 +1,5 @@
-"""A job's page, its JSON, its file, retry, and "Tác vụ của tôi"; plus the two helpers export views use
-to start a job (POST) or to ask for the click that starts it (GET of an old download link)."""
+"""A job's page, its JSON, its file, retry, and "Tác vụ của tôi"; plus the helpers export and import views
+use to start a job (POST) and open its page, or to ask for the click that starts it (GET of an old link)."""
 
 from __future__ import annotations
 
@@ -80,6 +80,11 @@ def start(request, *, kind: str, title: str, params: dict, unit: str = "rows"):
     """Start a job for the signed-in user and send them to its page (the POST of an export button)."""
     job = services.job_start(owner=request.user, kind=kind, title=title, unit=unit,
                              params={**params, "language": translation.get_language()})
+    return show(request, job)
+
+
+def show(request, job):
+    """Send the user to the page of a job of theirs just started (or found again: a double click)."""
     request.session[SESSION_KEY] = True
     return redirect("jobs:detail", pk=job.pk)
 

@@ -295,6 +295,9 @@ TASKS = {
 JOBS_STALE_MINUTES = int(os.environ.get("JOBS_STALE_MINUTES", "15"))
 # Finished jobs and their files are deleted after this many days (`prune_jobs`, daily).
 JOBS_KEEP_DAYS = int(os.environ.get("JOBS_KEEP_DAYS", "7"))
+# Progress written inside the import's one transaction goes through a second connection (PostgreSQL), so
+# the bar moves and the heartbeat is seen; not with the immediate backend, whose job row is not committed yet.
+JOBS_PROGRESS_APART = TASKS_BACKEND != "immediate"
 
 # GET /health/ (operations/health.py): 503 when the oldest queued task waits longer than this (no worker),
 # or the disk holding the media has less free space than this.

@@ -1,5 +1,5 @@
-"""A background export seen in the browser: the progress bar moves without a reload, the file appears,
-and the page passes axe (WCAG 2.1 AA) while waiting and when done."""
+"""Background jobs seen in the browser: the progress bar moves without a reload, then an export's file
+appears, or an import's page (the preview, the imported counts) opens; the page passes axe (WCAG 2.1 AA)."""
 
 import pytest
 from django.urls import reverse
@@ -8,6 +8,7 @@ from jobs import services
 from jobs.exports import data_export
 from jobs.models import Job, State
 from tests import factories
+from tests.jobs.conftest import run_worker
 
 from .test_accessibility import AXE, RUN_AXE
 
@@ -71,5 +72,58 @@ def test_the_progress_bar_moves_and_the_file_appears(browser, live_server, setti
         # "Tác vụ của tôi" is now in the navigation.
         page.goto("/")
         assert page.get_by_test_id("nav-jobs").count() == 1
+    finally:
+        context.close()
+
+
+def test_an_import_shows_its_progress_then_opens_the_preview_and_the_result(browser, live_server, settings, tmp_path):
+    """The check job's bar moves, its page opens the preview by itself when done; the confirm's too."""
+    from assessments.models import Assessment
+    from data_exchange.models import PendingImport
+    from jobs.imports import import_check
+    from tests.data_exchange.conftest import assessment_row, csv_bytes
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued; the test is the worker
+    factories.CriteriaSetFactory()
+    district = factories.DistrictFactory()
+    units = [factories.UnitFactory(district=district) for _ in range(5)]
+    reviewer = factories.reviewer(district, username="import_bar")
+    upload = tmp_path / "ket-qua.csv"
+    upload.write_bytes(csv_bytes([assessment_row(unit, 2024, met=14) for unit in units]))
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", base_url=live_server.url,
+                                  bypass_csp=True)
+    context.set_default_timeout(15000)
+    try:
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", reviewer.username)
+        page.fill("input[name=password]", factories.PASSWORD)
+        page.click("button[type=submit]")
+        page.goto(reverse("data_exchange:import"))
+        page.get_by_label("Tệp dữ liệu (.xlsx hoặc .csv)").set_input_files(str(upload))
+        page.get_by_role("button", name="Tải lên và xem trước").click()
+        page.wait_for_url("**/jobs/*/")
+        assert "Đang chờ đến lượt xử lý" in page.get_by_test_id("job-status").inner_text()
+
+        job = services.job_claim(job_id=Job.objects.get().pk)  # the worker takes the check …
+        progress = services.Progress(job)
+        progress.report(2, 5)
+        progress.flush()
+        page.wait_for_function("document.querySelector('[data-testid=job-status]').textContent.includes('2/5')")
+        bar = page.get_by_role("progressbar", name="Tiến độ xử lý")
+        assert (bar.get_attribute("value"), bar.get_attribute("max")) == ("2", "5")
+        assert not axe_serious(page)
+        services.job_finish(job=job, output=import_check(job, progress))  # … and finishes it
+        page.wait_for_url("**/data/preview/**")  # opened by the job's page itself
+        assert "Sẽ tạo mới 5, cập nhật 0, giữ nguyên 0." in page.content()
+
+        page.get_by_role("button", name="Xác nhận nhập dữ liệu").click()
+        page.wait_for_url("**/jobs/*/")
+        assert not Assessment.objects.exists()
+        run_worker()
+        page.wait_for_url("**/data/preview/**")
+        assert page.get_by_test_id("import-done").is_visible()
+        assert "Đã tạo mới 5, cập nhật 0, giữ nguyên 0." in page.content()
+        assert Assessment.objects.count() == 5 and PendingImport.objects.get().consumed_at
     finally:
         context.close()

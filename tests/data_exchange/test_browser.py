@@ -52,14 +52,21 @@ def test_reviewer_imports_a_filled_template(new_page, shot, transactional_db, tm
             b.querySelector("[data-busy-spinner]").classList.contains("d-none")].join("|"));
     })""")
     page.get_by_role("button", name="Tải lên và xem trước").click()
+    # The check is a background job (run at once by the tests' task backend): its page, then the preview.
+    page.wait_for_url("**/jobs/*/")
+    assert page.evaluate("sessionStorage.getItem('busy')") == "true|Đang tải lên…|false"
+    assert page.get_by_test_id("job-status").inner_text() == "Đã kiểm tra xong: tệp hợp lệ. Hãy xem trước rồi xác nhận để nhập."
+    page.get_by_role("link", name="Xem trước dữ liệu nhập").click()
     page.wait_for_url("**/data/preview/**")
-    assert page.evaluate("sessionStorage.getItem('busy')") == "true|Đang xử lý…|false"
     assert "Sẽ tạo mới 1, cập nhật 0, giữ nguyên 0." in page.content()
     assert not Assessment.objects.exists()
     shot(page, "data-02-preview-375")
 
     page.get_by_role("button", name="Xác nhận nhập dữ liệu").click()
-    page.wait_for_url("**/data/")
-    assert "Đã nhập" in page.content()
+    page.wait_for_url("**/jobs/*/")
+    assert page.get_by_test_id("job-status").inner_text().startswith("Đã nhập dữ liệu từ tệp bieu-mau-lac-son.xlsx")
+    page.get_by_role("link", name="Xem kết quả nhập").click()
+    page.wait_for_url("**/data/preview/**")
+    assert "Đã tạo mới 1, cập nhật 0, giữ nguyên 0." in page.content()
     assessment = Assessment.objects.get()
     assert (assessment.unit, assessment.status, assessment.verified_met_count) == (unit, Status.VERIFIED, 13)

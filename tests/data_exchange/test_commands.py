@@ -10,6 +10,7 @@ from django.urls import reverse
 from assessments.models import Assessment, Registration
 from tests import factories
 from tests.conftest import record
+from tests.imports import result_of
 
 from .conftest import assessment_row, csv_bytes
 
@@ -88,7 +89,7 @@ def test_a_backup_over_the_row_limit_imports_by_the_command_and_not_through_the_
     upload = io.BytesIO(path.read_bytes())
     upload.name = "backup.csv"
     response = client.post(reverse("data_exchange:import"), {"upload-kind": "assessments", "upload-file": upload})
-    page = client.get(response["Location"]).content.decode()
+    page = client.get(result_of(client, response)).content.decode()
     assert "Dòng 1, cột -: Tệp có hơn 5 dòng dữ liệu, quá giới hạn của một lần nhập" in page
     assert not Assessment.objects.exists()
     status, out, _err = run("import_data", "assessments", str(path))

@@ -15,6 +15,7 @@ from assessments.models import Assessment
 from data_exchange import reading
 from data_exchange.models import PendingImport
 from data_exchange.services import data_import
+from tests.imports import result_of
 
 from .conftest import HEADER, assessment_row, csv_bytes, problems_of, xlsx_bytes
 
@@ -169,7 +170,7 @@ def test_a_bomb_upload_is_refused_and_its_bytes_are_not_kept(client, reviewer_us
     client.force_login(reviewer_user)
     bomb = rebuilt(one_row_xlsx(unit), extra=[("xl/media/padding.bin", b"\0" * (60 * 2**20))])
     response = upload(client, bomb, "bomb.xlsx")
-    page = client.get(response["Location"]).content.decode()
+    page = client.get(result_of(client, response)).content.decode()
     assert "Dòng 1, cột -: Tệp Excel khi giải nén lớn hơn 50 MB" in page
     pending = PendingImport.objects.get()
     assert bytes(pending.data) == b"" and pending.problem_count == 1
@@ -186,7 +187,7 @@ def test_the_preview_does_not_read_the_file_again(client, reviewer_user, unit, m
             raise AssertionError("the preview read the stored file again")
         patched.setattr("data_exchange.importing.open_table", refuse)
         for _reload in range(2):
-            page = client.get(response["Location"]).content.decode()
+            page = client.get(result_of(client, response)).content.decode()
             assert "Sẽ tạo mới 1, cập nhật 0, giữ nguyên 0." in page and unit.district.name in page
     # Confirming checks the file once more against the database, then writes it.
     client.post(reverse("data_exchange:confirm", args=[PendingImport.objects.get().pk]))
@@ -234,7 +235,7 @@ def test_an_xlsx_of_long_cells_is_refused_quickly_small_and_said_so(client, revi
     client.force_login(reviewer_user)
     started = time.perf_counter()
     response = upload(client, data, "long.xlsx")
-    pages = [client.get(response["Location"]) for _reload in range(2)]
+    pages = [client.get(result_of(client, response)) for _reload in range(2)]
     assert time.perf_counter() - started < 10
     pending = PendingImport.objects.get()
     assert pending.problem_count == 1 and bytes(pending.data) == b""
@@ -270,7 +271,7 @@ def test_problems_quote_an_excerpt_and_the_page_stays_bounded(client, reviewer_u
     bad = "không đạt " * 99  # 990 characters
     rows = [[unit.code, str(year), bad] + [bad] * 16 for year in (2023, 2024)] * 150
     client.force_login(reviewer_user)
-    page = client.get(upload(client, csv_bytes(rows), "bad.csv")["Location"]).content.decode()
+    page = client.get(result_of(client, upload(client, csv_bytes(rows), "bad.csv"))).content.decode()
     pending = PendingImport.objects.get()
     assert pending.problem_count > 200 and len(pending.problems) == 200
     assert max(len(reason) for _row, _column, reason in pending.problems) <= 301

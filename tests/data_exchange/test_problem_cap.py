@@ -11,6 +11,7 @@ from django.urls import reverse
 from assessments.models import Assessment
 from data_exchange.importing import ImportPlan
 from data_exchange.models import PendingImport
+from tests.imports import result_of
 
 from .conftest import assessment_row, csv_bytes
 
@@ -59,7 +60,7 @@ def test_preview_lists_the_first_problems_and_the_count(client, reviewer_user, u
     upload = io.BytesIO(duplicates(unit, 2001))
     upload.name = "dup.csv"
     response = client.post(reverse("data_exchange:import"), {"upload-kind": "assessments", "upload-file": upload})
-    page = client.get(response["Location"]).content.decode()
+    page = client.get(result_of(client, response)).content.decode()
     assert "Tệp có 2.000 lỗi." in page
     assert page.count("<li>") == 200 and "Dòng 202, cột commune_code" in page and "Dòng 203," not in page
     assert "… và 1.800 lỗi khác" in page

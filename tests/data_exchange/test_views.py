@@ -1,4 +1,4 @@
-"""The import page: who may use it, template and export downloads, upload → preview → confirm."""
+"""The import page: who may use it, template and export downloads, upload → check job → preview → confirm job."""
 
 import io
 
@@ -8,9 +8,11 @@ from openpyxl import load_workbook
 
 from assessments.models import Assessment, Registration
 from data_exchange.models import PendingImport
+from jobs.models import Job
 from tests import factories
 from tests.conftest import record
 from tests.exports import download_via_job
+from tests.imports import job_of, result_of
 
 from .conftest import assessment_row, csv_bytes
 
@@ -73,21 +75,33 @@ def test_bad_template_parameters_are_a_message_not_a_500(client, reviewer_user):
 def test_preview_then_confirm(client, reviewer_user, unit):
     client.force_login(reviewer_user)
     response = upload(client, "assessments", csv_bytes([assessment_row(unit, 2024, met=14)]))
-    assert response.status_code == 302
+    check = job_of(response)  # the upload started the check job; its page shows the progress
     pending = PendingImport.objects.get()
-    assert response["Location"] == reverse("data_exchange:preview", args=[pending.pk])
+    assert (check.kind, check.owner, pending.check_job) == ("import_check", reviewer_user, check)
+    preview = result_of(client, response)
+    assert preview == reverse("data_exchange:preview", args=[pending.pk])
+    assert client.get(reverse("jobs:status", args=[check.pk])).json()["message"] == (
+        "Đã kiểm tra xong: tệp hợp lệ. Hãy xem trước rồi xác nhận để nhập.")
     assert not Assessment.objects.exists()  # nothing before confirm
-    page = client.get(response["Location"]).content.decode()
+    page = client.get(preview).content.decode()
     assert unit.district.name in page and "Sẽ tạo mới 1, cập nhật 0, giữ nguyên 0." in page
     assert not Assessment.objects.exists()
-    response = client.post(reverse("data_exchange:confirm", args=[pending.pk]), follow=True)
-    assert "Đã nhập" in response.content.decode()
+    response = client.post(reverse("data_exchange:confirm", args=[pending.pk]))
+    job = job_of(response)
+    assert job.kind == "import_confirm" and result_of(client, response) == preview
+    assert client.get(reverse("jobs:status", args=[job.pk])).json()["message"] == (
+        "Đã nhập dữ liệu từ tệp data.csv: 1 tạo mới, 0 cập nhật, 0 giữ nguyên.")
+    page = client.get(preview).content.decode()
+    assert "Đã tạo mới 1, cập nhật 0, giữ nguyên 0." in page and 'data-testid="import-done"' in page
+    assert reverse("data_exchange:confirm", args=[pending.pk]) not in page
     assessment = Assessment.objects.get()
     assert assessment.verified_met_count == 14 and assessment.verified_by == reviewer_user
     assert assessment.history.get().history_change_reason == "Nhập dữ liệu từ tệp data.csv"
-    # A second click on confirm imports nothing more.
-    response = client.post(reverse("data_exchange:confirm", args=[pending.pk]), follow=True)
-    assert "đã được nhập" in response.content.decode()
+    pending.refresh_from_db()
+    assert bytes(pending.data) == b"" and pending.consumed_at and pending.imported["created"] == 1
+    # A second click on confirm imports nothing more: it opens the same job.
+    again = client.post(reverse("data_exchange:confirm", args=[pending.pk]))
+    assert job_of(again) == job
     assert Assessment.objects.count() == 1 and assessment.transitions.count() == 1
 
 
@@ -95,12 +109,16 @@ def test_errors_are_listed_in_vietnamese_and_there_is_no_confirm(client, reviewe
     client.force_login(reviewer_user)
     response = upload(client, "registrations", csv_bytes([[unit.code, 2024], [other_unit.code, 2024]],
                                                          header=["commune_code", "year"]))
-    page = client.get(response["Location"]).content.decode()
+    # The check itself succeeded: its job is done and says the file has an error.
+    assert client.get(reverse("jobs:status", args=[job_of(response).pk])).json()["message"] == (
+        "Đã kiểm tra xong: tệp có 1 lỗi, không có dữ liệu nào được ghi.")
+    page = client.get(result_of(client, response)).content.decode()
     assert f"Dòng 3, cột commune_code: {other_unit.name} (mã {other_unit.code}) nằm ngoài phạm vi" in page
     assert reverse("data_exchange:confirm", args=[PendingImport.objects.get().pk]) not in page
-    # Posting the confirm anyway writes nothing.
-    client.post(reverse("data_exchange:confirm", args=[PendingImport.objects.get().pk]))
-    assert not Registration.objects.exists()
+    # Posting the confirm anyway starts nothing and writes nothing.
+    response = client.post(reverse("data_exchange:confirm", args=[PendingImport.objects.get().pk]))
+    assert response["Location"] == reverse("data_exchange:preview", args=[PendingImport.objects.get().pk])
+    assert not Registration.objects.exists() and not Job.objects.filter(kind="import_confirm").exists()
 
 
 def test_confirm_checks_again(client, reviewer_user, unit):
@@ -108,18 +126,27 @@ def test_confirm_checks_again(client, reviewer_user, unit):
     upload(client, "registrations", csv_bytes([[unit.code, 2024]], header=["commune_code", "year"]))
     pending = PendingImport.objects.get()
     factories.RegistrationFactory(unit=unit, year=2024)  # the data changed after the preview: now unchanged
-    client.post(reverse("data_exchange:confirm", args=[pending.pk]))
+    response = client.post(reverse("data_exchange:confirm", args=[pending.pk]))
     assert Registration.objects.count() == 1
+    assert "0 tạo mới, 0 cập nhật, 1 giữ nguyên" in client.get(
+        reverse("jobs:status", args=[job_of(response).pk])).json()["message"]
 
 
-def test_another_users_upload_is_not_found(client, reviewer_user, province_user, unit):
+def test_another_users_upload_and_jobs_are_not_found(client, reviewer_user, province_user, unit):
     client.force_login(province_user)
-    upload(client, "registrations", csv_bytes([[unit.code, 2024]], header=["commune_code", "year"]))
+    check = job_of(upload(client, "registrations", csv_bytes([[unit.code, 2024]], header=["commune_code", "year"])))
     pending = PendingImport.objects.get()
     client.force_login(reviewer_user)
     assert client.get(reverse("data_exchange:preview", args=[pending.pk])).status_code == 404
     assert client.post(reverse("data_exchange:confirm", args=[pending.pk])).status_code == 404
+    assert client.get(reverse("jobs:detail", args=[check.pk])).status_code == 404
+    assert client.get(reverse("jobs:status", args=[check.pk])).status_code == 404
     assert not Registration.objects.exists()
+    client.force_login(province_user)
+    confirm = job_of(client.post(reverse("data_exchange:confirm", args=[pending.pk])))
+    client.force_login(reviewer_user)
+    assert client.get(reverse("jobs:status", args=[confirm.pk])).status_code == 404
+    assert client.post(reverse("jobs:retry", args=[confirm.pk])).status_code == 404
 
 
 def test_wrong_extension_is_refused_on_the_form(client, reviewer_user):
@@ -149,7 +176,7 @@ def test_problems_are_shown_in_english_when_chosen(client, reviewer_user, other_
     client.force_login(reviewer_user)
     client.cookies["django_language"] = "en"
     response = upload(client, "registrations", csv_bytes([[other_unit.code, 2024]], header=["commune_code", "year"]))
-    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(result_of(client, response), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Row 2, column commune_code:" in page and "is outside your scope" in page
 
 

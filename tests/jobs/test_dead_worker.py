@@ -1,7 +1,9 @@
 """A worker killed in the middle of a job: nothing partial is left, the job is marked failed, and it can be
-retried. Once simulated (any database), once with a real `db_worker` process killed by SIGKILL (PostgreSQL)."""
+retried. Once simulated (any database; the import's in tests/jobs/test_imports.py), and with a real
+`db_worker` process killed by SIGKILL (PostgreSQL) in an export and in an import."""
 
 import datetime
+import hashlib
 import os
 import signal
 import subprocess
@@ -16,8 +18,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.models import Assessment
 from jobs import services
 from jobs.models import Job, Kind, State
+from tests import factories
 
 from .conftest import DATABASE_BACKEND, run_worker
 
@@ -61,6 +65,38 @@ def test_a_job_whose_heartbeat_stopped_is_failed_on_read_and_retried(client, reg
     assert (job.state, job.attempts, job.total) == (State.DONE, 2, 5)
 
 
+def _worker(settings) -> subprocess.Popen:
+    """A real `db_worker` process on the test database (PostgreSQL: another process can see it)."""
+    db = connection.settings_dict
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "criteria_portal.settings.test",
+           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+           "PORTAL_TEST_MEDIA_ROOT": str(settings.STORAGES["default"]["OPTIONS"]["location"]),
+           "PORTAL_TEST_TASKS_BACKEND": DATABASE_BACKEND["default"]["BACKEND"]}
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = db["PASSWORD"]
+    return subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
+                             "--interval", "0.2"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _kill_when(worker: subprocess.Popen, job, ready) -> None:
+    """SIGKILL the worker once `ready(job)` holds: no handler runs, as on a machine that loses power."""
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.state == State.RUNNING and ready(job):
+                break
+            assert worker.poll() is None, worker.stderr.read().decode()
+            time.sleep(0.1)
+        assert job.state == State.RUNNING and 0 < job.done < job.total, (job.state, job.done)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        worker.stderr.close()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_killing_the_worker_process_mid_job_leaves_nothing_and_the_job_is_retried(client, settings, registrations):
     if connection.vendor != "postgresql":
@@ -72,31 +108,7 @@ def test_killing_the_worker_process_mid_job_leaves_nothing_and_the_job_is_retrie
     job = Job.objects.create(owner=reviewer, kind=Kind.DATA_EXPORT, title="x",
                              params={"kind": "registrations", "format": "csv", "year": None})
     slow_job_run.enqueue(job_id=job.pk)
-    db = connection.settings_dict
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "criteria_portal.settings.test",
-           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-           "PORTAL_TEST_MEDIA_ROOT": str(settings.STORAGES["default"]["OPTIONS"]["location"]),
-           "PORTAL_TEST_TASKS_BACKEND": DATABASE_BACKEND["default"]["BACKEND"]}
-    if db.get("PASSWORD"):
-        env["PGPASSWORD"] = db["PASSWORD"]
-    worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
-                               "--interval", "0.2"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            job.refresh_from_db()
-            if job.state == State.RUNNING and job.done > 20:
-                break
-            assert worker.poll() is None, worker.stderr.read().decode()
-            time.sleep(0.1)
-        assert job.state == State.RUNNING and 0 < job.done < job.total, (job.state, job.done)
-        worker.send_signal(signal.SIGKILL)  # no handler runs: as a machine that loses power
-        worker.wait(timeout=10)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-        worker.stderr.close()
+    _kill_when(_worker(settings), job, lambda job: job.done > 20)
     job.refresh_from_db()
     assert job.state == State.RUNNING and not job.result and _files_of(job) == []
 
@@ -109,3 +121,39 @@ def test_killing_the_worker_process_mid_job_leaves_nothing_and_the_job_is_retrie
     job.refresh_from_db()
     assert (job.state, job.attempts, job.done) == (State.DONE, 2, 5)
     assert _files_of(job) == [job.result.name]  # only the retry's complete file
+
+
+@pytest.mark.django_db(transaction=True)
+def test_killing_the_worker_mid_import_writes_nothing_and_the_import_is_retried(client, settings, criteria_set,
+                                                                                  district, reviewer_user):
+    """The worker is killed while it writes the rows, its progress seen meanwhile: the database rolls the
+    transaction back, the job is reaped as failed, and its retry imports the file once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a second process cannot see SQLite's in-memory test database; CI runs this on PostgreSQL")
+    from data_exchange.models import PendingImport
+    from data_exchange.services import pending_import_check
+    from tests.data_exchange.conftest import assessment_row, csv_bytes
+    from tests.jobs.worker_tasks import slow_import_run
+
+    settings.TASKS = DATABASE_BACKEND
+    rows = [assessment_row(unit, 2024) for unit in factories.UnitFactory.create_batch(20, district=district)]
+    data = csv_bytes(rows)
+    pending = pending_import_check(pending=PendingImport.objects.create(
+        user=reviewer_user, kind="assessments", file_name="a.csv", data=data, sha256=hashlib.sha256(data).hexdigest()))
+    job = Job.objects.create(owner=reviewer_user, kind=Kind.IMPORT_CONFIRM, title="x", params={"pending": str(pending.pk)})
+    PendingImport.objects.filter(pk=pending.pk).update(confirm_job=job)
+    slow_import_run.enqueue(job_id=job.pk)
+    # Rows checked count half, written the other half: past 14 of 20, rows are being written.
+    _kill_when(_worker(settings), job, lambda job: job.done > 14)
+    assert not Assessment.objects.exists()
+    pending.refresh_from_db()
+    assert pending.consumed_at is None and bytes(pending.data) == data
+
+    _stale(job)
+    client.force_login(reviewer_user)
+    body = client.get(reverse("jobs:status", args=[job.pk])).json()
+    assert body["state"] == "failed" and "Không có dữ liệu nào được ghi" in body["message"]
+    client.post(reverse("jobs:retry", args=[job.pk]))
+    run_worker()
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == (State.DONE, 2) and Assessment.objects.count() == 20

@@ -17,6 +17,7 @@ from operations.request_id import HEADER, RequestIdFilter
 from tests import factories
 from tests.assessments.conftest import all_values
 from tests.data_exchange.conftest import assessment_row, csv_bytes
+from tests.imports import result_of
 
 EVENTS = "portal"
 
@@ -88,7 +89,7 @@ def test_an_import_logs_its_start_refusal_and_result(client, criteria_set, revie
 
     upload(assessment_row(other_unit, 2024))  # outside the reviewer's scope: refused
     response = upload(assessment_row(unit, 2024, met=14))
-    client.post(response["Location"].replace("/preview/", "/confirm/"))
+    client.post(result_of(client, response).replace("/preview/", "/confirm/"))
     found = events()
     assert len(found["import.started"]) == 2 and found["import.started"][0].file_name == "danh-gia.csv"
     assert found["import.rejected"][0].problems == 1

@@ -1,5 +1,6 @@
 // A job's page: ask its JSON for the state and move the progress bar, without reloading the page.
 // Polls every second at first, then less often (up to 10 s) while nothing changes; stops when done/failed.
+// An import's job (data-follow) opens its result page when done.
 (function () {
   "use strict";
   var box = document.querySelector("[data-job]");
@@ -42,7 +43,10 @@
         var seen = job.state + ":" + job.done + ":" + job.total;
         render(job);
         if (job.state === "done" || job.state === "failed") {
-          if (job.state === "done" && link) { link.focus(); }
+          // An import's check or confirm: its result is a page (the preview), opened as soon as it is ready.
+          if (job.state === "done" && job.result_url && box.hasAttribute("data-follow")) {
+            window.location.assign(job.result_url);
+          } else if (job.state === "done" && link) { link.focus(); }
           return;
         }
         delay = seen === last ? Math.min(delay * 1.5, 10000) : 1000;
