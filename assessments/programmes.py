@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.validators import slug_re
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -46,9 +47,12 @@ def programme_get(code: str | None = None) -> Programme:
         if programme is None:
             raise ProgrammeError(_("Chưa có chương trình nào: chạy load_criteria trước."))
         return programme
-    programme = (
-        Programme.objects.select_related("territory_province", "territory_district").filter(code=str(code)).first()
-    )
+    code = str(code)
+    programme = None
+    # A code is a slug of at most 50 characters: anything else (a NUL, which PostgreSQL refuses, or a page of
+    # text) is an unknown code without asking the database.
+    if len(code) <= Programme._meta.get_field("code").max_length and slug_re.match(code):
+        programme = Programme.objects.select_related("territory_province", "territory_district").filter(code=code).first()
     if programme is None:
         codes = ", ".join(Programme.objects.order_by("code").values_list("code", flat=True))
         raise ProgrammeError(

@@ -30,12 +30,13 @@ from .completeness import (
     Completeness,
     completeness_csv,
     completeness_load,
-    parse_day,
     state_label,
 )
 from .fragments import fragment_key, lazy
+from .params import BadParameter, parse_as_of
+from .params import parse_year as _parse_year
 from .progress import report_heading
-from .views import BadParameter, _parse_year, _programme, _programmes
+from .views import _programme, _programmes
 
 
 def _require(user) -> None:
@@ -44,18 +45,9 @@ def _require(user) -> None:
         permissions.require(user, "reports.view_district")
 
 
-def _day(raw: str | None, default: datetime.date) -> datetime.date:
-    if raw in (None, ""):
-        return default
-    try:
-        return parse_day(raw)
-    except ValueError as exc:
-        raise BadParameter(str(exc)) from None
-
-
 def _params(request) -> tuple[int, datetime.date]:
     year = _parse_year(request.GET.get("year"), current_year())
-    return year, _day(request.GET.get("as_of"), default_as_of(year, today()))
+    return year, parse_as_of(request.GET.get("as_of"), default_as_of(year, today()))
 
 
 def _load(request, programme, year, as_of) -> Completeness:
@@ -95,7 +87,7 @@ def completeness(request):
         year = current_year()
     # "As of" defaults to today for the current year and to 31/12 for a past one (DESIGN §2).
     try:
-        as_of = _day(request.GET.get("as_of"), default_as_of(year, today()))
+        as_of = parse_as_of(request.GET.get("as_of"), default_as_of(year, today()))
     except BadParameter as exc:
         messages.error(request, str(exc))
         as_of = default_as_of(year, today())

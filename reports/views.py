@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from accounts.models import Role
-from assessments.models import MAX_YEAR, MIN_YEAR, Band, Status, Target
+from assessments.models import Band, Status, Target
 from assessments.programmes import ProgrammeError, programme_get, programme_list
 from assessments.selectors import TARGET_FIELDS, object_history
 from communes.lineage import predecessor_ids, unit_lineage
@@ -29,35 +29,11 @@ from .fragments import fragment_key, lazy
 from .maps import VIEWS, map_data
 from .national import national_report
 from .national import sorted_rows as national_sorted
-from .progress import BAND_KEYS, FIGURES, OFFICIAL, FrameTable, build_report, progress_report, report_heading
+from .params import BadParameter
+from .params import parse_figures as _parse_figures
+from .params import parse_year as _parse_year
+from .progress import BAND_KEYS, OFFICIAL, FrameTable, build_report, progress_report, report_heading
 from .trends import trends as trends_data
-
-
-class BadParameter(ValueError):
-    pass
-
-
-def _parse_year(raw: str | None, default: int) -> int:
-    if raw in (None, ""):
-        return default
-    try:
-        year = int(str(raw).strip())
-    except ValueError:
-        raise BadParameter(_("Năm “%(value)s” không hợp lệ: hãy nhập một năm dạng 2025.") % {"value": raw[:20]}) from None
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise BadParameter(
-            _("Năm %(year)s nằm ngoài khoảng cho phép (%(first)s–%(last)s).")
-            % {"year": year, "first": MIN_YEAR, "last": MAX_YEAR}
-        )
-    return year
-
-
-def _parse_figures(raw: str | None) -> str:
-    if raw in (None, ""):
-        return OFFICIAL
-    if raw not in FIGURES:
-        raise BadParameter(_("Loại số liệu “%(value)s” không hợp lệ.") % {"value": raw[:20]})
-    return raw
 
 
 def _programme(request):

@@ -3,9 +3,12 @@ bounds, and a bad value is a 400 with a message (never ignored, never a 500)."""
 
 from __future__ import annotations
 
+from rest_framework.exceptions import ValidationError
+
 from assessments.models import MAX_YEAR, MIN_YEAR, Status
 from communes.models import UnitKind
 from inventory.models import CountStatus
+from reports.params import BadParameter, year_in_range
 
 from ..fields import (
     QueryBooleanField,
@@ -21,8 +24,17 @@ MAX_ID = 2**63 - 1
 MAX_CODE = 2**31 - 1
 
 
+def year_in_reach(year: int) -> None:
+    """The years the report pages accept (reports/params.py): a far year is a 400, not eighty empty years."""
+    try:
+        year_in_range(year)
+    except BadParameter as exc:
+        raise ValidationError(str(exc)) from None
+
+
 def year_field(help_text: str = "") -> QueryIntegerField:
-    return QueryIntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR, required=False, help_text=help_text)
+    return QueryIntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR, required=False, help_text=help_text,
+                             validators=[year_in_reach])
 
 
 def ordering_field(*keys: str, default: str) -> StrictChoiceField:
