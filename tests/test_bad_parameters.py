@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from rest_framework.generics import ListAPIView
 
@@ -255,7 +256,8 @@ def _build() -> SimpleNamespace:
     w.job = Job.objects.create(owner=users["province"], kind=JobKind.PROGRESS_XLSX, title="Báo cáo thử",
                                state=State.DONE, result_name="bao-cao.xlsx")
     w.job.result.save("bao-cao.xlsx", ContentFile(files.XLSX))
-    w.pending = PendingImport.objects.create(user=users["province"], kind="assessments", file_name="du-lieu.xlsx")
+    w.pending = PendingImport.objects.create(user=users["province"], kind="assessments", file_name="du-lieu.xlsx",
+                                             checked_at=timezone.now())  # checked: its preview shows
     w.sessions = {role: _session(user) for role, user in users.items()}
     return w
 
