@@ -5,13 +5,14 @@ one and open its page, which shows the progress and then opens the preview."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
+from criteria_portal.downloads import download
 from jobs import views as jobs_views
 from jobs.models import Kind as JobKind
 from operations.logs import event
@@ -31,14 +32,7 @@ def _kind_label(kind):
 
 def _download(data, filename: str, fmt: str) -> HttpResponse:
     """`data`: the bytes, or an iterator of pieces (streamed)."""
-    if isinstance(data, bytes):
-        response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    else:
-        response = StreamingHttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Scoped data: never kept by a shared proxy or left in the browser's cache (as the reports' exports).
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(data, filename=filename, content_type=CONTENT_TYPES[fmt])
 
 
 @login_required

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from criteria_portal.downloads import download
 
 from . import selectors, services
 from .models import State
@@ -59,10 +61,7 @@ def job_download(request, pk: int):
         handle = job.result.open("rb")  # the storage's file, streamed in blocks: no local path assumed
     except FileNotFoundError:
         raise Http404(_("Không tìm thấy tệp.")) from None
-    response = FileResponse(handle, as_attachment=True, filename=job.result_name,
-                            content_type=job.result_type or "application/octet-stream")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(handle, filename=job.result_name, content_type=job.result_type or "application/octet-stream")
 
 
 @login_required

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -19,6 +19,7 @@ from accounts import permissions
 from assessments.facts.readings import default_as_of
 from assessments.programmes import calendar_for
 from assessments.selectors import current_year, today
+from criteria_portal.downloads import download
 
 from . import selectors
 from .completeness import (
@@ -172,9 +173,5 @@ def completeness_csv_view(request):
         programme, year, as_of, c = _export(request)
     except BadParameter as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
-    response = HttpResponse(completeness_csv(c), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="tinh-hinh-nop-{programme.code}-{year}-{as_of.isoformat()}.csv"'
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(completeness_csv(c), filename=f"tinh-hinh-nop-{programme.code}-{year}-{as_of.isoformat()}.csv",
+                    content_type="text/csv; charset=utf-8")

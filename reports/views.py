@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from assessments.programmes import ProgrammeError, programme_get, programme_list
 from assessments.selectors import TARGET_FIELDS, object_history
 from communes.lineage import predecessor_ids, unit_lineage
 from communes.models import Unit
+from criteria_portal.downloads import download
 from jobs import views as jobs_views
 from jobs.models import Kind as JobKind
 
@@ -207,11 +208,9 @@ def units_csv(request):
     except BadParameter as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
     rows = selectors.unit_rows(year=year, programme=programme, figures=figures, district=district)
-    response = HttpResponse(exports.units_csv(rows), content_type="text/csv; charset=utf-8")
     name = f"don-vi-{programme.code}-{district.code}-{year}" if district else f"don-vi-{programme.code}-{year}"
-    response["Content-Disposition"] = f'attachment; filename="{name}{_suffix(figures)}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(exports.units_csv(rows), filename=f"{name}{_suffix(figures)}.csv",
+                    content_type="text/csv; charset=utf-8")
 
 
 @login_required

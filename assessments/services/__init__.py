@@ -37,6 +37,7 @@ from .recognitions import (
 )
 from .records import assessment_mark_returned, assessment_record, recognition_record_revocation
 from .registrations import registration_create, registration_delete
+from .transitions import STEPS, assessment_transition
 from .uploads import ALLOWED_UPLOADS, DOCX, JPEG, PDF, PNG, XLSX, upload_check
 from .workflow import (
     assessment_get_or_create,
@@ -49,7 +50,7 @@ from .workflow import (
 )
 
 __all__ = [
-    "ALLOWED_UPLOADS", "DOCX", "JPEG", "PDF", "PNG", "REVIEW_DECISIONS", "XLSX", "DomainError",
+    "STEPS", "assessment_transition", "ALLOWED_UPLOADS", "DOCX", "JPEG", "PDF", "PNG", "REVIEW_DECISIONS", "XLSX", "DomainError",
     "LEVEL_CAPABILITY", "RecognitionRuleError", "StaleAssessmentError", "assessment_get_or_create",
     "assessment_mark_returned", "assessment_record", "assessment_reopen", "recognition_record_revocation", "assessment_return", "assessment_review_update",
     "assessment_confirm_criteria", "assessment_prefill_from_previous_year", "can_prefill_from_previous_year",

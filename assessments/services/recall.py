@@ -7,21 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from operations.logs import event
 
-from .. import facts
 from ..models import Assessment, Status
-from .common import DomainError, lock, move, save
+from .common import DomainError
+from .transitions import RECALL, assessment_transition, can_recall, review_opened
 
-
-def review_opened(assessment: Assessment) -> bool:
-    """A reviewer has opened the current submission (an earlier submission's opening does not count)."""
-    opened, submitted = assessment.review_opened_at, assessment.submitted_at
-    return opened is not None and (submitted is None or opened >= submitted)
-
-
-def can_recall(assessment: Assessment) -> bool:
-    return assessment.status == Status.SUBMITTED and not review_opened(assessment)
+__all__ = ["assessment_recall", "assessment_review_start", "can_recall", "review_opened"]
 
 
 @transaction.atomic
@@ -41,22 +32,4 @@ def assessment_review_start(*, assessment: Assessment, actor) -> Assessment:
 
 @transaction.atomic
 def assessment_recall(*, assessment: Assessment, actor, reason: str, version: int | None) -> Assessment:
-    permissions.require(actor, "assessment.edit")
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Cần ghi lý do rút lại."))
-    assessment = lock(assessment, version, actor)
-    if assessment.status != Status.SUBMITTED:
-        raise DomainError(_("Chỉ rút lại được đánh giá đã gửi lên."))
-    if review_opened(assessment):
-        raise DomainError(
-            _("Cấp trên đã mở xem đánh giá này lúc %(at)s nên không thể rút lại. Hãy liên hệ cán bộ thẩm định "
-              "để được trả lại.")
-            % {"at": timezone.localtime(assessment.review_opened_at).strftime("%H:%M %d/%m/%Y")}
-        )
-    move(assessment, to=Status.DRAFT, actor=actor, reason=reason)
-    assessment.submitted_at = None
-    save(assessment, actor=actor, reason=reason)
-    facts.assessment_changed(assessment)
-    event("workflow.recall", assessment=assessment.pk, unit=assessment.unit_id, year=assessment.year, actor=actor.pk)
-    return assessment
+    return assessment_transition(assessment=assessment, actor=actor, action=RECALL, reason=reason, version=version)

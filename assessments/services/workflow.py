@@ -1,4 +1,5 @@
-"""The assessment workflow: draft → submitted → (returned → submitted)* → verified; reopen by an admin."""
+"""The assessment workflow: starting and filling in an assessment, and the steps between its statuses (thin
+wrappers of transitions.py, where the allowed steps are one table)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts import permissions
 from communes.models import Unit
-from notifications import services as notifications
-from operations.logs import event
 
 from .. import facts, programmes
 from ..models import Assessment, CriteriaSet, CriterionResult, Result, Status, Transition
@@ -21,12 +20,12 @@ from .common import (
     check_year,
     criteria_set_for,
     lock,
-    move,
     programme_error,
     refresh_met_counts,
     require_unit_write,
     save,
 )
+from .transitions import REOPEN, RETURN, SUBMIT, VERIFY, assessment_transition
 
 
 def assessment_get_or_create(*, unit: Unit, year: int, actor, programme: str | None = None) -> Assessment:
@@ -117,25 +116,7 @@ def assessment_save_self(
 
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, actor, version: int | None = None) -> Assessment:
-    permissions.require(actor, "assessment.edit")
-    assessment = lock(assessment, version, actor)
-    if assessment.status not in (Status.DRAFT, Status.RETURNED):
-        raise DomainError(_("Chỉ gửi được đánh giá đang soạn hoặc bị trả lại."))
-    missing = list(
-        assessment.results.filter(self_result=Result.NOT_YET).values_list("criterion__number", flat=True)
-    )
-    if missing:
-        raise DomainError(
-            _("Chưa đánh giá các tiêu chí: %(numbers)s. Cần đánh giá đủ tất cả tiêu chí trước khi gửi.")
-            % {"numbers": ", ".join(str(n) for n in missing)}
-        )
-    move(assessment, to=Status.SUBMITTED, actor=actor)
-    assessment.submitted_at = timezone.now()
-    refresh_met_counts(assessment)
-    save(assessment, actor=actor, reason=_("Gửi lên cấp trên"))
-    facts.assessment_changed(assessment)
-    event("workflow.submit", assessment=assessment.pk, unit=assessment.unit_id, year=assessment.year, actor=actor.pk)
-    return assessment
+    return assessment_transition(assessment=assessment, actor=actor, action=SUBMIT, version=version)
 
 
 @transaction.atomic
@@ -164,60 +145,15 @@ def assessment_save_review(
 
 @transaction.atomic
 def assessment_return(*, assessment: Assessment, actor, reason: str, version: int | None = None) -> Assessment:
-    permissions.require(actor, "assessment.review")
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Cần ghi lý do trả lại."))
-    assessment = lock(assessment, version, actor)
-    if assessment.status != Status.SUBMITTED:
-        raise DomainError(_("Chỉ trả lại được đánh giá đã gửi lên."))
-    move(assessment, to=Status.RETURNED, actor=actor, reason=reason)
-    assessment.return_reason = reason
-    save(assessment, actor=actor, reason=reason)
-    facts.assessment_changed(assessment)
-    notifications.notify_assessment_returned(assessment=assessment, actor=actor)
-    event("workflow.return", assessment=assessment.pk, unit=assessment.unit_id, year=assessment.year, actor=actor.pk)
-    return assessment
+    return assessment_transition(assessment=assessment, actor=actor, action=RETURN, reason=reason, version=version)
 
 
 @transaction.atomic
 def assessment_verify(*, assessment: Assessment, actor, version: int | None = None) -> Assessment:
-    permissions.require(actor, "assessment.review")
-    assessment = lock(assessment, version, actor)
-    if assessment.status != Status.SUBMITTED:
-        raise DomainError(_("Chỉ xác nhận thẩm định được đánh giá đã gửi lên."))
-    # A criterion the reviewer did not touch is confirmed as the commune assessed it.
-    for result in assessment.results.filter(verified_result=""):
-        result.verified_result = Result.MET if result.self_result == Result.MET else Result.NOT_MET
-        result._history_user = actor
-        result.save()
-    move(assessment, to=Status.VERIFIED, actor=actor)
-    assessment.verified_at = timezone.now()
-    assessment.verified_by = actor
-    assessment.return_reason = ""
-    refresh_met_counts(assessment)
-    save(assessment, actor=actor, reason=_("Xác nhận thẩm định"))
-    facts.assessment_changed(assessment)
-    notifications.notify_assessment_verified(assessment=assessment, actor=actor)
-    event("workflow.verify", assessment=assessment.pk, unit=assessment.unit_id, year=assessment.year, actor=actor.pk)
-    return assessment
+    return assessment_transition(assessment=assessment, actor=actor, action=VERIFY, version=version)
 
 
 @transaction.atomic
 def assessment_reopen(*, assessment: Assessment, actor, reason: str, version: int | None = None) -> Assessment:
     """Administrators only: unlock a verified assessment back to 'submitted' for review."""
-    permissions.require(actor, "assessment.reopen")
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Cần ghi lý do mở lại."))
-    assessment = lock(assessment, version, actor)
-    if assessment.status != Status.VERIFIED:
-        raise DomainError(_("Chỉ mở lại được đánh giá đã thẩm định."))
-    move(assessment, to=Status.SUBMITTED, actor=actor, reason=reason)
-    assessment.verified_at = None
-    assessment.verified_by = None
-    refresh_met_counts(assessment)
-    save(assessment, actor=actor, reason=reason)
-    facts.assessment_changed(assessment)
-    event("workflow.reopen", assessment=assessment.pk, unit=assessment.unit_id, year=assessment.year, actor=actor.pk)
-    return assessment
+    return assessment_transition(assessment=assessment, actor=actor, action=REOPEN, reason=reason, version=version)

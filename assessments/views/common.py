@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.offline import offline_key
+from criteria_portal.downloads import download
 
 RECOGNITION_CAPABILITIES = ("recognition.record_commune", "recognition.record_district", "recognition.record_province")
 
@@ -33,9 +34,7 @@ def file_response(file, filename: str, content_type: str):
         handle = file.open("rb")
     except (FileNotFoundError, ValueError) as error:
         raise Http404(_("Không tìm thấy tệp.")) from error
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(handle, filename=filename, content_type=content_type)
 
 
 def stale_data(request, assessment):

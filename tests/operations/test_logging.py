@@ -111,13 +111,13 @@ def test_an_export_logs_its_job(client, reviewer_user, unit, events):
 
 
 def test_reminders_log_sent_not_reachable_and_failed(db, events, monkeypatch):
-    from notifications.reminders import send_reminders
+    from reports.reminders import send_reminders
 
     officers = [factories.officer(factories.UnitFactory(district=factories.DistrictFactory())) for _ in range(3)]
     for officer, email in zip(officers, ("a@example.vn", "", "c@example.vn"), strict=True):
         officer.email = email
         officer.save()
-    from notifications import reminders as module
+    from reports import reminders as module
 
     day = datetime.date(2026, 11, 23)
 

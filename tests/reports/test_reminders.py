@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command, execute_from_comm
 from accounts.models import User
 from assessments.models import ProgrammeYear
 from notifications.models import Kind, Notification, ReminderLog
-from notifications.reminders import deliver, plan_reminders, rule_on
+from reports.reminders import deliver, plan_reminders, rule_on
 from tests import factories
 from tests.reports.completeness_fixtures import at, merged_unit, walk
 

@@ -1,5 +1,9 @@
 """Deadline reminders, sent by `send_reminders` (a daily cron job): who is reminded of what, and when.
 
+They live beside the deadlines and the completeness they read (`reports.completeness`); what they leave in
+the portal is a notification (`notifications.services.notification_create`), so notifications depends on
+accounts alone.
+
 The rules, read against each programme's calendar (`assessments.programmes.calendar_for`) for the
 years around the day (a deadline of year Y may be reminded in January of Y+1):
 
@@ -43,11 +47,11 @@ from accounts.email_addresses import refusal_reason
 from accounts.models import Role, User
 from assessments.models import Programme
 from assessments.programmes import Calendar, calendar_for, programme_list
+from notifications.models import Kind, ReminderLog
+from notifications.services import notification_create
 from operations.logs import event
-from reports.completeness import RETURNED, WAITING, UnitState, completeness_load
 
-from .models import Kind, ReminderLog
-from .services import notification_create
+from .completeness import RETURNED, WAITING, UnitState, completeness_load
 
 BEFORE_DAYS = (7, 3, 1)
 LATE_DAILY = 3  # the first days after a deadline, one reminder each
@@ -259,7 +263,7 @@ def _refusal_text(exc: Exception) -> str:
 
 
 def _send(reminder: Reminder, outcome: Outcome, not_reachable) -> None:
-    """Hand one reminder to its task (notifications/tasks.py): the worker sends it (the database backend),
+    """Hand one reminder to its task (reports/tasks.py): the worker sends it (the database backend),
     or it is sent right here (the immediate backend) and its outcome counted."""
     from .tasks import reminder_deliver
 

@@ -6,8 +6,8 @@ Run it once a day from cron (README); running it again the same day sends nothin
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from notifications.reminders import send_reminders
 from reports.completeness import parse_day
+from reports.reminders import send_reminders
 
 
 class Command(BaseCommand):
