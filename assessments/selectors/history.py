@@ -87,13 +87,18 @@ def assessment_timeline(*, assessment: Assessment, edits: int | None = TIMELINE_
     Built from Transition rows and the simple-history records of the assessment and its
     results, in three queries whatever the number of criteria.
     """
-    labels = {
-        "self_result": _("Tự đánh giá"),
-        "note": _("Ghi chú"),
-        "verified_result": _("Kết quả thẩm định"),
-        "reviewer_comment": _("Nhận xét của cán bộ thẩm định"),
-    }
-    entries: list[TimelineEntry] = []
+    entries = _transition_entries(assessment)
+    numbers = dict(assessment.results.values_list("id", "criterion__number"))
+    entries += _result_entries(assessment, numbers)
+    entries += _evidence_entries(numbers)
+    entries += _met_count_entries(assessment)
+    entries.sort(key=lambda e: (e.at, 0 if e.kind == "change" else 1))
+    return bounded(entries, edits)
+
+
+def _transition_entries(assessment: Assessment) -> list[TimelineEntry]:
+    """The workflow steps: created, then each change of status."""
+    entries = []
     for step in Transition.objects.filter(assessment=assessment).select_related("actor").order_by("at", "pk"):
         if step.from_status:
             title = _("Chuyển trạng thái: %(old)s → %(new)s") % {
@@ -103,39 +108,32 @@ def assessment_timeline(*, assessment: Assessment, edits: int | None = TIMELINE_
         else:
             title = _("Tạo đánh giá (%(status)s)") % {"status": Status(step.to_status).label}
         entries.append(TimelineEntry(step.at, _who(step.actor), title, reason=step.reason, kind="transition"))
+    return entries
 
-    numbers = dict(assessment.results.values_list("id", "criterion__number"))
+
+def _result_entries(assessment: Assessment, numbers: dict[int, int]) -> list[TimelineEntry]:
+    """The changes to the criteria's answers; those made by one person in one save are one entry."""
+    labels = {
+        "self_result": _("Tự đánh giá"),
+        "note": _("Ghi chú"),
+        "verified_result": _("Kết quả thẩm định"),
+        "reviewer_comment": _("Nhận xét của cán bộ thẩm định"),
+    }
     history = (
         CriterionResult.history.filter(assessment_id=assessment.pk)
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )
+    entries: list[TimelineEntry] = []
     previous: dict[int, object] = {}
-    # Changes made by one person in one save are grouped into one entry.
     grouped: dict[tuple, TimelineEntry] = {}
     for record in history:
         before = previous.get(record.id)
         previous[record.id] = record
-        if before is None:
-            changed = [f for f in ("self_result", "verified_result") if getattr(record, f) not in ("", Result.NOT_YET)]
-            if not changed:
-                continue
-        else:
-            changed = [f for f in RESULT_FIELDS if getattr(record, f) != getattr(before, f)]
+        changed = _changed_result_fields(before, record)
         if not changed:
             continue
-        lines = []
-        for name in changed:
-            old = getattr(before, name) if before is not None else ""
-            new = getattr(record, name)
-            if name.endswith("result"):
-                old, new = _result_label(old), _result_label(new)
-            else:
-                old, new = _short(old), _short(new)
-            lines.append(
-                _("Tiêu chí %(number)s – %(field)s: %(old)s → %(new)s")
-                % {"number": numbers.get(record.id, "?"), "field": labels[name], "old": old, "new": new}
-            )
+        lines = [_result_change_line(name, before, record, numbers.get(record.id, "?"), labels) for name in changed]
         key = (record.history_user_id, record.history_date.replace(microsecond=0))
         entry = grouped.get(key)
         if entry is None:
@@ -146,8 +144,30 @@ def assessment_timeline(*, assessment: Assessment, edits: int | None = TIMELINE_
             grouped[key] = entry
             entries.append(entry)
         entry.changes.extend(lines)
+    return entries
 
-    # Evidence files added and removed (one query).
+
+def _changed_result_fields(before, record) -> list[str]:
+    """The fields a history record changed; a result's first record counts only the answers it already gives."""
+    if before is None:
+        return [f for f in ("self_result", "verified_result") if getattr(record, f) not in ("", Result.NOT_YET)]
+    return [f for f in RESULT_FIELDS if getattr(record, f) != getattr(before, f)]
+
+
+def _result_change_line(name: str, before, record, number, labels: dict[str, str]) -> str:
+    old = getattr(before, name) if before is not None else ""
+    new = getattr(record, name)
+    if name.endswith("result"):
+        old, new = _result_label(old), _result_label(new)
+    else:
+        old, new = _short(old), _short(new)
+    return (_("Tiêu chí %(number)s – %(field)s: %(old)s → %(new)s")
+            % {"number": number, "field": labels[name], "old": old, "new": new})
+
+
+def _evidence_entries(numbers: dict[int, int]) -> list[TimelineEntry]:
+    """Evidence files added and removed (one query)."""
+    entries = []
     for record in (
         Evidence.history.filter(result_id__in=list(numbers)).select_related("history_user")
         .order_by("history_date", "history_id")
@@ -160,8 +180,12 @@ def assessment_timeline(*, assessment: Assessment, edits: int | None = TIMELINE_
             continue
         entries.append(TimelineEntry(record.history_date, _who(record.history_user),
                                      title % {"name": record.original_name, "number": numbers.get(record.result_id, "?")}))
+    return entries
 
-    # Counts recorded on the assessment itself (e.g. by an import) complete the picture.
+
+def _met_count_entries(assessment: Assessment) -> list[TimelineEntry]:
+    """Counts recorded on the assessment itself (e.g. by an import) complete the picture."""
+    entries = []
     last = None
     for record in assessment.history.select_related("history_user").order_by("history_date", "history_id"):
         if last is not None and record.verified_met_count != last.verified_met_count and record.verified_met_count is not None:
@@ -176,8 +200,7 @@ def assessment_timeline(*, assessment: Assessment, edits: int | None = TIMELINE_
                 )
             )
         last = record
-    entries.sort(key=lambda e: (e.at, 0 if e.kind == "change" else 1))
-    return bounded(entries, edits)
+    return entries
 
 
 # ---------------------------------------------------------------- history of decisions and targets
