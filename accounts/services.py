@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communes.lineage import UnitCodeError, unit_resolve
-from communes.models import District, Province
+from communes.models import District, Province, Unit
 
 from .email_addresses import validate_deliverable_email
 from .models import Role, User
@@ -43,6 +43,35 @@ def user_create_or_update(
     """
     if role not in Role.values:
         raise UserSetupError(_("Vai trò không hợp lệ: %(role)s") % {"role": role})
+    unit, district, province = _user_scope(role, unit_code, district_code, province_code, on)
+    user = User.objects.filter(username=username).first()
+    created = user is None
+    if created:
+        user = User(username=username)
+        if not password:
+            raise UserSetupError(_("Cần mật khẩu cho tài khoản mới."))
+    if password:
+        if check_password:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise UserSetupError(" ".join(exc.messages)) from None
+        user.set_password(password)
+    user.role, user.unit, user.district, user.province = role, unit, district, province
+    if full_name:
+        parts = full_name.rsplit(" ", 1)
+        user.last_name, user.first_name = (parts[0], parts[1]) if len(parts) == 2 else ("", parts[0])
+    # Only administrators reach the Django admin.
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+    user.is_active = True
+    user.save()
+    return user, created
+
+
+def _user_scope(role: str, unit_code: int | None, district_code: int | None, province_code: int | None,
+                on: datetime.date | None) -> tuple[Unit | None, District | None, Province | None]:
+    """The unit, district or province a role's scope is given by, from their codes; the options a role
+    does not use, a missing one it needs, or an unknown code are a UserSetupError."""
     unit = district = province = None
     given = {k for k, v in (("unit", unit_code), ("district", district_code), ("province", province_code))
              if v is not None}
@@ -77,28 +106,7 @@ def user_create_or_update(
         province = Province.objects.filter(code=province_code).first()
         if province is None:
             raise UserSetupError(_("Không có tỉnh mã %(code)s.") % {"code": province_code})
-    user = User.objects.filter(username=username).first()
-    created = user is None
-    if created:
-        user = User(username=username)
-        if not password:
-            raise UserSetupError(_("Cần mật khẩu cho tài khoản mới."))
-    if password:
-        if check_password:
-            try:
-                validate_password(password, user)
-            except ValidationError as exc:
-                raise UserSetupError(" ".join(exc.messages)) from None
-        user.set_password(password)
-    user.role, user.unit, user.district, user.province = role, unit, district, province
-    if full_name:
-        parts = full_name.rsplit(" ", 1)
-        user.last_name, user.first_name = (parts[0], parts[1]) if len(parts) == 2 else ("", parts[0])
-    # Only administrators reach the Django admin.
-    user.is_staff = user.is_superuser = role == Role.ADMIN
-    user.is_active = True
-    user.save()
-    return user, created
+    return unit, district, province
 
 
 class EmailChangeError(ValueError):

@@ -83,25 +83,8 @@ def programme_load(path: Path) -> tuple[Programme, int]:
         province_code = int(territory["province"])
     except (KeyError, TypeError, ValueError) as exc:
         raise DataFileError(f"Tệp {path} thiếu trường bắt buộc: {exc}") from None
-    province = Province.objects.filter(code=province_code).first()
-    if province is None:
-        raise DataFileError(
-            f"Chương trình {code}: chưa có tỉnh mã {province_code}; chạy load_divisions --province {province_code} trước."
-        )
-    district = None
-    if territory.get("district"):
-        district = District.objects.filter(code=int(territory["district"]), province=province).first()
-        if district is None:
-            raise DataFileError(
-                f"Chương trình {code}: tỉnh {province} không có huyện mã {territory['district']}; chạy load_divisions trước."
-            )
-    calendar = data.get("calendar") or {}
-    for key in CALENDAR_FIELDS:
-        if key in calendar:
-            try:
-                validate_month_day(calendar[key])
-            except ValidationError:
-                raise DataFileError(f"Tệp {path}: calendar.{key} “{calendar[key]}” phải viết dạng MM-DD.") from None
+    province, district = _programme_territory(code, province_code, territory)
+    calendar = _programme_calendar(data, path)
     values = {
         "name": name,
         "unit_kinds": kinds,
@@ -115,28 +98,62 @@ def programme_load(path: Path) -> tuple[Programme, int]:
         "last_year": data.get("last_year"),
         **{key: calendar[key] for key in CALENDAR_FIELDS if key in calendar},
     }
-    programme = Programme.objects.filter(code=code).first()
-    if programme is None:
-        programme = Programme.objects.filter(code__in=data.get("former_codes") or []).first()
-        if programme is not None:
-            programme.code = code
-            programme.save(update_fields=["code"])
-    if programme is None:
-        programme = Programme.objects.create(code=code, **values)
-        changed = 1
-    else:
-        changed = 0
-        for key, value in values.items():
-            if getattr(programme, key) != value:
-                setattr(programme, key, value)
-                changed = 1
-        if changed:
-            programme.save()
+    programme, changed = _programme_save(code, data.get("former_codes") or [], values)
     if data.get("default") and not programme.is_default:
         Programme.objects.filter(is_default=True).update(is_default=False)
         programme.is_default = True
         programme.save(update_fields=["is_default"])
         changed = 1
+    return programme, changed
+
+
+def _programme_territory(code: str, province_code: int, territory: dict) -> tuple[Province, District | None]:
+    """The programme's province (and district, for a district's own programme), already loaded."""
+    province = Province.objects.filter(code=province_code).first()
+    if province is None:
+        raise DataFileError(
+            f"Chương trình {code}: chưa có tỉnh mã {province_code}; chạy load_divisions --province {province_code} trước."
+        )
+    district = None
+    if territory.get("district"):
+        district = District.objects.filter(code=int(territory["district"]), province=province).first()
+        if district is None:
+            raise DataFileError(
+                f"Chương trình {code}: tỉnh {province} không có huyện mã {territory['district']}; chạy load_divisions trước."
+            )
+    return province, district
+
+
+def _programme_calendar(data: dict, path: Path) -> dict:
+    """The file's calendar, each day given as MM-DD."""
+    calendar = data.get("calendar") or {}
+    for key in CALENDAR_FIELDS:
+        if key in calendar:
+            try:
+                validate_month_day(calendar[key])
+            except ValidationError:
+                raise DataFileError(f"Tệp {path}: calendar.{key} “{calendar[key]}” phải viết dạng MM-DD.") from None
+    return calendar
+
+
+def _programme_save(code: str, former_codes: list[str], values: dict) -> tuple[Programme, int]:
+    """The programme by its code or a former one (renamed to the code), created or brought up to `values`;
+    with 1 if anything changed."""
+    programme = Programme.objects.filter(code=code).first()
+    if programme is None:
+        programme = Programme.objects.filter(code__in=former_codes).first()
+        if programme is not None:
+            programme.code = code
+            programme.save(update_fields=["code"])
+    if programme is None:
+        return Programme.objects.create(code=code, **values), 1
+    changed = 0
+    for key, value in values.items():
+        if getattr(programme, key) != value:
+            setattr(programme, key, value)
+            changed = 1
+    if changed:
+        programme.save()
     return programme, changed
 
 

@@ -187,8 +187,16 @@ def _reform_load(*, province_code: int, data: ReformData | None = None) -> Refor
     info = data.new_provinces[new_key]
     new, created = Province.objects.get_or_create(code=info["code"], defaults={"name": info["name"]})
     result = ReformResult(old_province=old, new_province=new, created=int(created))
-    # Every loaded old province merged into the same new one ends on 30/6/2025, with its districts
-    # and units — before the new units start, since a code names one unit in force at a time.
+    ended = _end_old_units(data, new_key, old, new, result)
+    new_units = _load_new_units(data, new_key, new, result)
+    _link_successors(data, new_key, old, ended, new_units, result)
+    return result
+
+
+def _end_old_units(data: ReformData, new_key: str, old: Province, new: Province,
+                   result: ReformResult) -> list[tuple[str, Unit]]:
+    """Every loaded old province merged into the same new one ends on 30/6/2025, with its districts
+    and units — before the new units start, since a code names one unit in force at a time."""
     group = [data.legacy_provinces[k]["code"] for k in data.province_map[new_key] if k in data.legacy_provinces]
     ended: list[tuple[str, Unit]] = []
     for member in Province.objects.filter(code__in=group):
@@ -207,8 +215,11 @@ def _reform_load(*, province_code: int, data: ReformData | None = None) -> Refor
             ended.append((key, unit))
             if member.id == old.id:
                 result.old_units += 1
+    return ended
 
-    # The new province's units (all of them: the province as it is from 1/7/2025).
+
+def _load_new_units(data: ReformData, new_key: str, new: Province, result: ReformResult) -> dict[str, Unit]:
+    """The new province's units (all of them: the province as it is from 1/7/2025)."""
     new_units: dict[str, Unit] = {}
     existing = {u.code: u for u in Unit.objects.filter(province=new, valid_from=REFORM_DAY)}
     coordinates, result.warnings = plausible_coordinates(data, new_key)
@@ -225,7 +236,12 @@ def _reform_load(*, province_code: int, data: ReformData | None = None) -> Refor
             _set(unit, values, result)
         new_units[key] = unit
     result.new_units = len(new_units)
+    return new_units
 
+
+def _link_successors(data: ReformData, new_key: str, old: Province, ended: list[tuple[str, Unit]],
+                     new_units: dict[str, Unit], result: ReformResult) -> None:
+    """Each ended unit to the new units that carry it on (the province's own successors are counted)."""
     whole = {o: n for n, olds in data.whole.get(new_key, {}).items() for o in olds}
     divided = data.divided.get(new_key, {})
     for key, unit in ended:
@@ -234,15 +250,7 @@ def _reform_load(*, province_code: int, data: ReformData | None = None) -> Refor
             successors = result.successors
         else:
             successors = set()
-        if key in divided:
-            links = [(new_units[d["newWardKey"]], False, bool(d["isDefaultNewWard"])) for d in divided[key]]
-            if not any(primary for _u, _w, primary in links):
-                links[0] = (links[0][0], False, True)
-        elif key in whole:
-            links = [(new_units[whole[key]], True, True)]
-        else:
-            raise ReformDataError(f"Dữ liệu không có đơn vị kế thừa cho {row['ward']} (mã {row['wardCode']}).")
-        for successor, is_whole, primary in links:
+        for successor, is_whole, primary in _successor_links(key, row, whole, divided, new_units):
             succession, made = UnitSuccession.objects.get_or_create(
                 predecessor=unit, successor=successor,
                 defaults={"effective_on": REFORM_DAY, "whole": is_whole, "primary": primary},
@@ -252,4 +260,16 @@ def _reform_load(*, province_code: int, data: ReformData | None = None) -> Refor
             else:
                 _set(succession, {"effective_on": REFORM_DAY, "whole": is_whole, "primary": primary}, result)
             successors.add(successor.id)
-    return result
+
+
+def _successor_links(key: str, row: dict, whole: dict, divided: dict,
+                     new_units: dict[str, Unit]) -> list[tuple[Unit, bool, bool]]:
+    """(successor, whole, primary) for an ended unit: merged whole into one, or divided (one part primary)."""
+    if key in divided:
+        links = [(new_units[d["newWardKey"]], False, bool(d["isDefaultNewWard"])) for d in divided[key]]
+        if not any(primary for _u, _w, primary in links):
+            links[0] = (links[0][0], False, True)
+        return links
+    if key in whole:
+        return [(new_units[whole[key]], True, True)]
+    raise ReformDataError(f"Dữ liệu không có đơn vị kế thừa cho {row['ward']} (mã {row['wardCode']}).")

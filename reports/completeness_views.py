@@ -37,7 +37,7 @@ from .fragments import fragment_key, lazy
 from .params import BadParameter, parse_as_of
 from .params import parse_year as _parse_year
 from .progress import report_heading
-from .views import _programme, _programmes
+from .views.common import _programme, _programmes
 
 
 def _require(user) -> None:

@@ -79,6 +79,22 @@ def _widths(table, widths: list[float]) -> None:
 def docx_for(*, year: int, programme: Programme, figures: str = OFFICIAL) -> bytes:
     report = build_report(year=year, programme=programme, figures=figures)
     doc = Document()
+    _page_setup(doc)
+    body = _heading_block(doc, report["heading"])
+    _title_block(doc, report, year, figures)
+    _targets_section(doc, report)
+    _bands_section(doc, report, figures)
+    _districts_section(doc, report)
+    _weakest_criteria_section(doc, report)
+    _models_section(doc, report)
+    _signature_block(doc, body)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _page_setup(doc) -> None:
+    """A4 portrait, the administrative margins, 13 pt."""
     style = doc.styles["Normal"]
     style.font.name, style.font.size = FONT, Pt(13)
     section = doc.sections[0]
@@ -87,11 +103,11 @@ def docx_for(*, year: int, programme: Programme, figures: str = OFFICIAL) -> byt
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
     section.left_margin, section.right_margin = Cm(3), Cm(1.5)
 
-    # The heading block: the programme's province and body, and the number (left); national motto and date
-    # (right). Province and body come from the data (`report_heading`): a merged territory's report of a later
-    # year is headed by its successor province.
-    territory = report["programme"]["territory"]["province_name"]
-    heading = report["heading"]
+
+def _heading_block(doc, heading: dict) -> str:
+    """The heading block: the programme's province and body, and the number (left); national motto and date
+    (right). Province and body come from the data (`report_heading`): a merged territory's report of a later
+    year is headed by its successor province. Returns the body's name, which signs the report."""
     body = heading["body"].upper() if heading["body"] else "…"
     head = doc.add_table(rows=1, cols=2)
     _widths(head, [6.0, 10.5])
@@ -107,7 +123,12 @@ def docx_for(*, year: int, programme: Programme, figures: str = OFFICIAL) -> byt
                align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(right, "", size=12)
     _paragraph(right, _("…, ngày … tháng … năm …"), italic=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    return body
 
+
+def _title_block(doc, report: dict, year: int, figures: str) -> None:
+    """The title, the resolution reported on, which figures as of which day, and the scope."""
+    territory = report["programme"]["territory"]["province_name"]
     _paragraph(doc, "", space_after=6)
     _paragraph(doc, _("BÁO CÁO"), bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
     resolution = report["programme"]["resolution"]
@@ -126,6 +147,8 @@ def docx_for(*, year: int, programme: Programme, figures: str = OFFICIAL) -> byt
                % {"total": report["units_total"], "area": territory, "day": _date(day) if day else "…"},
                align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=6)
 
+
+def _targets_section(doc, report: dict) -> None:
     _paragraph(doc, _("I. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU"), bold=True, space_after=3)
     _table(doc, [_("Mục tiêu"), _("Thời hạn"), _("Chỉ tiêu"), _("Thực hiện"), _("Chỉ tiêu cộng dồn"),
                  _("Thực hiện cộng dồn"), _("Đánh giá")],
@@ -135,17 +158,23 @@ def docx_for(*, year: int, programme: Programme, figures: str = OFFICIAL) -> byt
     if report["note"]:
         _paragraph(doc, report["note"], italic=True, size=11, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=6)
 
+
+def _bands_section(doc, report: dict, figures: str) -> None:
     bands = report["bands_preliminary"] if figures != OFFICIAL else report["bands"]
     _paragraph(doc, _("II. PHÂN BỐ NHÓM KẾT QUẢ"), bold=True, space_after=3)
     _table(doc, [_("Nhóm kết quả"), _("Số đơn vị")],
            [[band_label(k), bands[k]] for k in BAND_KEYS] + [[_("Tổng"), sum(bands.values())]], widths=[10, 4])
 
+
+def _districts_section(doc, report: dict) -> None:
     _paragraph(doc, "", space_after=3)
     _paragraph(doc, _("III. THEO HUYỆN, THÀNH PHỐ (địa giới khi ban hành nghị quyết)"), bold=True, space_after=3)
     _table(doc, [_("Huyện, thành phố"), _("Số đơn vị")] + [band_label(k) for k in BAND_KEYS],
            [[d["name"], d["units"]] + [d["bands"][k] for k in BAND_KEYS] for d in report["districts"]],
            widths=[4.2, 1.6, 1.9, 1.6, 1.6, 1.6, 1.6, 1.9])
 
+
+def _weakest_criteria_section(doc, report: dict) -> None:
     _paragraph(doc, "", space_after=3)
     _paragraph(doc, _("IV. CÁC TIÊU CHÍ ĐẠT THẤP NHẤT"), bold=True, space_after=3)
     weakest = sorted((c for c in report["criteria"] if c["assessed"]),
@@ -157,6 +186,8 @@ def docx_for(*, year: int, programme: Programme, figures: str = OFFICIAL) -> byt
     else:
         _paragraph(doc, _("Chưa có đánh giá nào của năm này."), italic=True)
 
+
+def _models_section(doc, report: dict) -> None:
     _paragraph(doc, "", space_after=3)
     _paragraph(doc, _("V. MÔ HÌNH TỰ QUẢN VỀ AN NINH TRẬT TỰ"), bold=True, space_after=3)
     if report["models"]:
@@ -166,6 +197,9 @@ def docx_for(*, year: int, programme: Programme, figures: str = OFFICIAL) -> byt
     else:
         _paragraph(doc, _("Chưa có loại mô hình nào."), italic=True)
 
+
+def _signature_block(doc, body: str) -> None:
+    """Recipients (left) and the body's signature (right)."""
     _paragraph(doc, "", space_after=6)
     sign = doc.add_table(rows=1, cols=2)
     _widths(sign, [8.0, 8.5])
@@ -176,7 +210,3 @@ def docx_for(*, year: int, programme: Programme, figures: str = OFFICIAL) -> byt
     _paragraph(left, _("- Lưu: VT."), size=11)
     _paragraph(right, _("TM. %(body)s") % {"body": body}, bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(right, _("(Ký, ghi rõ họ tên, đóng dấu)"), italic=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
-
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()

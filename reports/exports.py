@@ -91,6 +91,30 @@ def report_xlsx(report: dict, units: list[dict], matrix) -> bytes:
     """The workbook for meetings. `matrix` is a selectors.Matrix for the whole province."""
     wb = Workbook()
     wb.remove(wb.active)
+    _targets_sheet(wb, report)
+    _sheet(
+        wb, _("Nhóm kết quả"), [_("Nhóm kết quả"), _("Số liệu chính thức"), _("Số liệu sơ bộ")],
+        [[band_label(k), report["bands"][k], report["bands_preliminary"][k]] for k in BAND_KEYS]
+        + [[_("Tổng số"), report["units_total"], sum(report["bands_preliminary"].values())]],
+        [30, 18, 16],
+    )
+    _districts_sheet(wb, report)
+    _sheet(wb, _("Đơn vị"), unit_table_header(), [unit_table_row(r) for r in units],
+           [10, 22, 10, 22, 12, 22, 24, 10, 10, 10, 14, 16, 18, 12])
+    _sheet(
+        wb, _("Tiêu chí"), [_("Tiêu chí số"), _("Tên tiêu chí"), _("Số đơn vị đạt"), _("Số đánh giá"), _("Tỷ lệ đạt (%)")],
+        [[c["number"], c["title"], c["met"], c["assessed"],
+          round(100 * c["met"] / c["assessed"]) if c["assessed"] else 0] for c in report["criteria"]],
+        [12, 60, 14, 12, 14],
+    )
+    _matrix_sheet(wb, matrix)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _targets_sheet(wb, report: dict) -> None:
+    """The targets, then the note and what the workbook shows."""
     state = {"past": _("Đã qua hạn"), "current": _("Hạn trong năm"), "future": _("Chưa đến hạn")}
     ws = _sheet(
         wb, _("Mục tiêu"),
@@ -115,12 +139,8 @@ def report_xlsx(report: dict, units: list[dict], matrix) -> bytes:
         "figures": figures_label(report.get("figures", "official")),
         "total": number_format(report["units_total"], force_grouping=True)}]))
 
-    _sheet(
-        wb, _("Nhóm kết quả"), [_("Nhóm kết quả"), _("Số liệu chính thức"), _("Số liệu sơ bộ")],
-        [[band_label(k), report["bands"][k], report["bands_preliminary"][k]] for k in BAND_KEYS]
-        + [[_("Tổng số"), report["units_total"], sum(report["bands_preliminary"].values())]],
-        [30, 18, 16],
-    )
+
+def _districts_sheet(wb, report: dict) -> None:
     _sheet(
         wb, _("Huyện"),
         [_("Mã huyện"), _("Huyện"), _("Số đơn vị")]
@@ -133,14 +153,10 @@ def report_xlsx(report: dict, units: list[dict], matrix) -> bytes:
         ],
         [10, 24, 10, 14, 14, 14, 16, 14, 14, 12, 12, 14],
     )
-    _sheet(wb, _("Đơn vị"), unit_table_header(), [unit_table_row(r) for r in units],
-           [10, 22, 10, 22, 12, 22, 24, 10, 10, 10, 14, 16, 18, 12])
-    _sheet(
-        wb, _("Tiêu chí"), [_("Tiêu chí số"), _("Tên tiêu chí"), _("Số đơn vị đạt"), _("Số đánh giá"), _("Tỷ lệ đạt (%)")],
-        [[c["number"], c["title"], c["met"], c["assessed"],
-          round(100 * c["met"] / c["assessed"]) if c["assessed"] else 0] for c in report["criteria"]],
-        [12, 60, 14, 12, 14],
-    )
+
+
+def _matrix_sheet(wb, matrix) -> None:
+    """Unit × criterion: 1 met (green), 0 not met (red), blank otherwise; the unit columns stay in view."""
     numbers = [c["number"] for c in matrix.criteria]
     ws = _sheet(
         wb, _("Ma trận tiêu chí"),
@@ -159,9 +175,6 @@ def report_xlsx(report: dict, units: list[dict], matrix) -> bytes:
                 cell.fill = MET_FILL
             elif cell.value == 0:
                 cell.fill = NOT_MET_FILL
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def xlsx_for(*, year: int, programme, figures: str = "official") -> bytes:

@@ -1,5 +1,5 @@
 """The report figures: the same functions, parameters, defaults and permission checks as the report JSON
-of the pages (reports/views.py, reports/completeness_views.py), so the same numbers and the same cache."""
+of the pages (reports/views/, reports/completeness_views.py), so the same numbers and the same cache."""
 
 from __future__ import annotations
 

@@ -39,17 +39,37 @@ def assessment_record(
         raise DomainError(_("Giai đoạn “%(stage)s” không hợp lệ.") % {"stage": stage})
     check_year(year)
     if criteria_set is None:
-        if programme is None:
-            try:
-                programme = programmes.programme_for_unit(unit, year)
-            except programmes.ProgrammeError as error:
-                raise programme_error(error) from None
-        criteria_set = criteria_set_for(programme, year)
+        criteria_set = _record_criteria_set(unit, year, programme)
     if not unit.in_force_on(programmes.year_end(year)):
         raise DomainError(
             _("%(unit)s không còn hiệu lực vào ngày 31/12/%(year)s nên không có đánh giá năm %(year)s.")
             % {"unit": unit, "year": year}
         )
+    assessment = _recordable_assessment(unit, year, criteria_set)
+    if assessment is None:
+        assessment = _record_new(unit, year, criteria_set, results, stage, actor, reason)
+    elif assessment.criteria_set_id != criteria_set.id:
+        raise DomainError(_("Đánh giá năm %(year)s của %(unit)s dùng bộ tiêu chí khác.") % {"year": year, "unit": unit})
+    else:
+        _record_changes(assessment, results, stage, actor, reason)
+    _record_status(assessment, stage, actor, reason)
+    if returned and stage == "self":
+        assessment_mark_returned(assessment=assessment, actor=actor, reason=reason)
+    return assessment
+
+
+def _record_criteria_set(unit: Unit, year: int, programme: Programme | None) -> CriteriaSet:
+    """The criteria set of the unit's programme (or the one named) for the year."""
+    if programme is None:
+        try:
+            programme = programmes.programme_for_unit(unit, year)
+        except programmes.ProgrammeError as error:
+            raise programme_error(error) from None
+    return criteria_set_for(programme, year)
+
+
+def _recordable_assessment(unit: Unit, year: int, criteria_set: CriteriaSet) -> Assessment | None:
+    """The unit's assessment of the year in the set's programme, locked; a verified one is never changed."""
     assessment = (
         Assessment.objects.select_for_update()
         .filter(unit=unit, year=year, criteria_set__programme=criteria_set.programme)
@@ -58,38 +78,51 @@ def assessment_record(
     if assessment is not None and assessment.status == Status.VERIFIED:
         raise DomainError(_("Đánh giá năm %(year)s của %(unit)s đã được thẩm định, không thể thay đổi.") % {
             "year": year, "unit": unit})
-    def apply(result: CriterionResult) -> None:
-        value = results.get(result.criterion.number, Result.NOT_YET)
-        if stage == "self":
-            result.self_result = value
-        else:
-            if value not in (Result.MET, Result.NOT_MET):
-                raise DomainError(_("Kết quả thẩm định phải là Đạt hoặc Chưa đạt."))
-            result.verified_result = value
-            if result.self_result == Result.NOT_YET:
-                result.self_result = value
+    return assessment
 
-    if assessment is None:
-        assessment = Assessment(unit=unit, year=year, criteria_set=criteria_set)
-        assessment._history_user = actor
-        assessment._change_reason = reason
-        assessment.save()
-        new_results = [CriterionResult(assessment=assessment, criterion=c) for c in criteria_set.criteria.all()]
-        for result in new_results:
-            apply(result)
-        bulk_create_with_history(
-            new_results, CriterionResult, default_user=actor, default_change_reason=reason
-        )
-    elif assessment.criteria_set_id != criteria_set.id:
-        raise DomainError(_("Đánh giá năm %(year)s của %(unit)s dùng bộ tiêu chí khác.") % {"year": year, "unit": unit})
+
+def _apply_result(result: CriterionResult, results: Mapping[int, str], stage: str) -> None:
+    """Write the recorded answer into a criterion's result: the self answer, or the verified one (met or
+    not met), which also stands for a self answer never given."""
+    value = results.get(result.criterion.number, Result.NOT_YET)
+    if stage == "self":
+        result.self_result = value
     else:
-        for result in assessment.results.select_related("criterion"):
-            before = (result.self_result, result.verified_result)
-            apply(result)
-            if (result.self_result, result.verified_result) != before:
-                result._history_user = actor
-                result._change_reason = reason
-                result.save()
+        if value not in (Result.MET, Result.NOT_MET):
+            raise DomainError(_("Kết quả thẩm định phải là Đạt hoặc Chưa đạt."))
+        result.verified_result = value
+        if result.self_result == Result.NOT_YET:
+            result.self_result = value
+
+
+def _record_new(unit: Unit, year: int, criteria_set: CriteriaSet, results: Mapping[int, str], stage: str,
+                actor, reason: str) -> Assessment:
+    assessment = Assessment(unit=unit, year=year, criteria_set=criteria_set)
+    assessment._history_user = actor
+    assessment._change_reason = reason
+    assessment.save()
+    new_results = [CriterionResult(assessment=assessment, criterion=c) for c in criteria_set.criteria.all()]
+    for result in new_results:
+        _apply_result(result, results, stage)
+    bulk_create_with_history(
+        new_results, CriterionResult, default_user=actor, default_change_reason=reason
+    )
+    return assessment
+
+
+def _record_changes(assessment: Assessment, results: Mapping[int, str], stage: str, actor, reason: str) -> None:
+    """Save only the results whose answers change, each with its history record."""
+    for result in assessment.results.select_related("criterion"):
+        before = (result.self_result, result.verified_result)
+        _apply_result(result, results, stage)
+        if (result.self_result, result.verified_result) != before:
+            result._history_user = actor
+            result._change_reason = reason
+            result.save()
+
+
+def _record_status(assessment: Assessment, stage: str, actor, reason: str) -> None:
+    """Submitted or verified as the stage says, with the dates and counts that go with it."""
     target = Status.VERIFIED if stage == "verified" else Status.SUBMITTED
     if assessment.status != target:
         move(assessment, to=target, actor=actor, reason=reason)
@@ -101,9 +134,6 @@ def assessment_record(
     refresh_met_counts(assessment)
     save(assessment, actor=actor, reason=reason)
     facts.assessment_changed(assessment)
-    if returned and stage == "self":
-        assessment_mark_returned(assessment=assessment, actor=actor, reason=reason)
-    return assessment
 
 
 @transaction.atomic
