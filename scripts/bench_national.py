@@ -39,6 +39,30 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def import_benchmark(database_url: str) -> None:
+    """`bench_import.py` needs an empty database: a scratch one beside this one, dropped afterwards."""
+    import psycopg2
+
+    base, _, name = database_url.rpartition("/")
+    scratch = f"{name}_import"
+
+    def admin(statement: str) -> None:
+        connection = psycopg2.connect(f"{base}/postgres")
+        connection.autocommit = True
+        try:
+            connection.cursor().execute(statement)
+        finally:
+            connection.close()
+
+    admin(f'DROP DATABASE IF EXISTS "{scratch}"')
+    admin(f'CREATE DATABASE "{scratch}"')
+    try:
+        subprocess.run([sys.executable, "scripts/bench_import.py", "--rows", "58000"], cwd=ROOT, check=False,
+                       env={**os.environ, "DATABASE_URL": f"{base}/{scratch}"})
+    finally:
+        admin(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
@@ -93,7 +117,7 @@ def main() -> None:
         server.stop()
     report(results, load, saturation)
     if args.run_import:
-        subprocess.run([sys.executable, "scripts/bench_import.py", "--rows", "58000"], cwd=ROOT, check=False)
+        import_benchmark(database_url)
     floor = percentile(results["floor"], 0.95)
     province = max(percentile(v, 0.95) for k, v in results.items() if k.startswith("province"))
     officer = max(percentile(results[k], 0.95) for k in ("officer home", "assessment page", "autosave",
