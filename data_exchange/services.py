@@ -1,7 +1,7 @@
 """Writes of the data exchange: applying a checked import file, keeping uploads until confirmed.
 
 The web import is upload → check (a background job) → preview → confirm (another job): the request only
-stores the file or starts the job; jobs/imports.py runs pending_import_check() and pending_import_confirm().
+stores the file or starts the job; data_exchange/jobs.py runs pending_import_check() and pending_import_confirm().
 
 An import is all-or-nothing: the file is checked again inside the transaction that writes it,
 and any problem rolls everything back. `writing` applies the plan (new assessments in bulk, the
@@ -105,7 +105,7 @@ def data_import(*, kind: str, name: str, data: bytes | BinaryIO, actor=None, lim
 
 
 def pending_import_upload(*, user, kind: str, name: str, data: bytes, title: str, language: str) -> PendingImport:
-    """Keep an uploaded file and start the job that checks it (jobs/imports.py); the request does nothing
+    """Keep an uploaded file and start the job that checks it (data_exchange/jobs.py); the request does nothing
     else. Uploads never confirmed are forgotten after a day, imported ones (their counts only) with their jobs."""
     permissions.require(user, "data.import")
     now = timezone.now()

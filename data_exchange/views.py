@@ -1,6 +1,6 @@
 """Import page: template download, upload → check → preview → confirm; exports. Thin views over services.
 
-The check and the import run as background jobs (jobs/imports.py): the upload and the confirm only start
+The check and the import run as background jobs (data_exchange/jobs.py): the upload and the confirm only start
 one and open its page, which shows the progress and then opens the preview."""
 
 from django.contrib import messages
@@ -72,7 +72,7 @@ def template_download(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def export_download(request):
-    """An export of the user's scope, made by a background job (jobs/exports.py): a POST starts it and
+    """An export of the user's scope, made by a background job (data_exchange/jobs.py): a POST starts it and
     opens its page; a GET (an old link) shows the button that starts it."""
     permissions.require(request.user, "data.import")
     form = ExportForm(request.POST if request.method == "POST" else request.GET, prefix="export")

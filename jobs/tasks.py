@@ -1,7 +1,8 @@
 """The one task every job runs in: claim the job, run its kind's work with progress, store the result.
 
-A job's work is a function `work(job, progress) -> Output | Page` (jobs/exports.py: a file; jobs/imports.py:
-the import's check and confirm, whose result is a page); adding a kind is adding such a function to a WORK.
+A job's work is a function `work(job, progress) -> Output | Page` registered by its app (jobs/work.py): the
+report files (reports/jobs.py) and the /data/ exports make a file, the import's check and confirm
+(data_exchange/jobs.py) a page; adding a kind is registering such a function.
 An error the user can act on (JobFailure) becomes the job's message; any other error is logged with its
 traceback and the user gets a general message. The result file is written to a temporary file that dies
 with the process, and stored only once complete; an import writes in one transaction, which the database
@@ -26,10 +27,9 @@ from .models import Job
 
 
 def _work(kind: str):
-    from .exports import WORK
-    from .imports import WORK as IMPORT_WORK
+    from .work import work_for
 
-    return {**WORK, **IMPORT_WORK}[kind]
+    return work_for(kind)
 
 
 FAILED = gettext_lazy("Có lỗi khi xử lý tác vụ; không có tệp nào được tạo. Hãy thử lại; nếu vẫn lỗi, hãy báo "

@@ -71,7 +71,7 @@ def progress_docx(request):
 
 
 # ---------------------------------------------------------------- exports made by background jobs (issue 19)
-# The files are built in the worker (jobs/exports.py calls exports.xlsx_for, docx_for, national_xlsx): a
+# The files are built in the worker (reports/jobs.py calls exports.xlsx_for, docx_for, national_xlsx): a
 # POST starts the job and opens its page; a GET (an old link, a bookmark) shows the button that starts it.
 
 

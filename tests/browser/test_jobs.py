@@ -4,8 +4,8 @@ appears, or an import's page (the preview, the imported counts) opens; the page 
 import pytest
 from django.urls import reverse
 
+from data_exchange.jobs import data_export
 from jobs import services
-from jobs.exports import data_export
 from jobs.models import Job, State
 from tests import factories
 from tests.jobs.conftest import run_worker
@@ -79,8 +79,8 @@ def test_the_progress_bar_moves_and_the_file_appears(browser, live_server, setti
 def test_an_import_shows_its_progress_then_opens_the_preview_and_the_result(browser, live_server, settings, tmp_path):
     """The check job's bar moves, its page opens the preview by itself when done; the confirm's too."""
     from assessments.models import Assessment
+    from data_exchange.jobs import import_check
     from data_exchange.models import PendingImport
-    from jobs.imports import import_check
     from tests.data_exchange.conftest import assessment_row, csv_bytes
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued; the test is the worker

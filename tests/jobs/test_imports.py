@@ -13,8 +13,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from assessments.models import Assessment
+from data_exchange import jobs as imports
 from data_exchange.models import PendingImport
-from jobs import imports, services
+from jobs import services
 from jobs.models import Job, Kind, State
 from tests import factories
 from tests.data_exchange.conftest import assessment_row, csv_bytes

@@ -97,7 +97,7 @@ def test_an_export_get_shows_the_button_and_starts_nothing(client, registrations
 
 
 def test_a_failed_job_says_why_and_can_be_retried(client, registrations, monkeypatch):
-    from jobs.exports import WORK
+    from jobs.work import WORK
 
     def broken(job, progress):
         progress.start(5)

@@ -7,9 +7,9 @@ import time
 from django.tasks import task
 
 from jobs import tasks
-from jobs.exports import WORK
 from jobs.models import Kind
 from jobs.services import Output
+from jobs.work import WORK
 
 ROWS = 400
 

@@ -1,26 +1,32 @@
-"""The work of the import's two jobs: checking an uploaded file, then importing it once confirmed.
+"""The work of the data exchange's jobs: a /data/ export of the owner's scope, and the import's two jobs —
+checking an uploaded file, then importing it once confirmed. Registered with the jobs app (jobs/work.py).
 
-Both run the data exchange's own services (data_exchange/services.py: the same check and the same
-all-or-nothing import as `manage.py import_data`) as the job's owner, with its scope re-checked at run
-time, and report the rows read and written as the job's progress (throttled writes, no query per row).
-Their result is a page: the import's preview, which shows the problems found or, once imported, the counts.
+The import runs the data exchange's own services (services.py: the same check and the same all-or-nothing
+import as `manage.py import_data`) as the job's owner, with its scope re-checked at run time, and reports the
+rows read and written as the job's progress (throttled writes, no query per row). Its result is a page: the
+import's preview, which shows the problems found or, once imported, the counts. An export's result is its file.
 """
 
 from __future__ import annotations
 
 import logging
+import tempfile
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts import permissions
+from assessments.models import Assessment, Status
+from jobs.models import Job, Kind
+from jobs.services import JobFailure, Output, Page, Progress
+from jobs.work import counted, register, require
 from operations.logs import event
 
-from .exports import _require
-from .models import Job, Kind
-from .services import JobFailure, Page, Progress
-
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 PROBLEMS_IN_MESSAGE = 3  # the first problems quoted in a failed confirm's message; the rest are counted
 
 
@@ -29,7 +35,7 @@ def _count(n: int) -> str:
 
 
 def _pending(job: Job):
-    from data_exchange.models import PendingImport
+    from .models import PendingImport
 
     pending = PendingImport.objects.filter(pk=job.params.get("pending"), user=job.owner).first()
     if pending is None:
@@ -42,11 +48,35 @@ def _rows(totals: dict) -> dict:
     return {f"rows_{key}": value for key, value in totals.items()}
 
 
+def _assessment_total(user, year) -> int:
+    # The rows assessment_export_rows() yields: every assessment in scope but drafts (only for the bar).
+    assessments = permissions.scoped(Assessment.objects.exclude(status=Status.DRAFT), user)
+    return (assessments.filter(year=year) if year is not None else assessments).count()
+
+
+@register(Kind.DATA_EXPORT)
+def data_export(job: Job, progress: Progress) -> Output:
+    """A /data/ export (the import format) of the owner's scope, one kind, one year or all."""
+    from .formats import save_table
+    from .selectors import EXPORTS
+
+    require(job, "data.import")
+    kind, fmt, year = job.params["kind"], job.params["format"], job.params.get("year")
+    columns, rows = EXPORTS[kind](user=job.owner, year=year)
+    progress.start(len(rows) if isinstance(rows, list) else _assessment_total(job.owner, year))
+    out = tempfile.TemporaryFile()  # gone with the process if the worker dies
+    save_table(columns, counted(rows, progress), fmt, out, sheet_title=kind)
+    progress.flush()
+    suffix = f"-{year}" if year else ""
+    return Output(out, f"{kind}{suffix}-{timezone.localdate():%Y%m%d}.{fmt}", CONTENT_TYPES[fmt])
+
+
+@register(Kind.IMPORT_CHECK)
 def import_check(job: Job, progress: Progress) -> Page:
     """Read and check the uploaded file (progress: rows checked); the preview shows what was found."""
-    from data_exchange.services import pending_import_check
+    from .services import pending_import_check
 
-    _require(job, "data.import")
+    require(job, "data.import")
     pending = _pending(job)
     checked = pending.checked_at is not None
     pending = pending_import_check(pending=pending, on_progress=progress.report)
@@ -74,13 +104,14 @@ def _rejected(plan) -> str:
              "Hãy sửa tệp rồi tải lên lại. %(problems)s") % {"problems": " ".join(lines)}
 
 
+@register(Kind.IMPORT_CONFIRM)
 def import_confirm(job: Job, progress: Progress) -> Page:
     """Import the previewed file in one transaction (progress: rows checked again, then rows written). Run
     again after it was imported (a retry after the worker died between the import and the job's end), it
     only shows what was imported."""
-    from data_exchange import services
+    from . import services
 
-    _require(job, "data.import")
+    require(job, "data.import")
     pending = _pending(job)
     fields = {"kind": pending.kind, "file_name": pending.file_name, "user_id": job.owner_id}
     if pending.consumed_at is None:
@@ -104,8 +135,3 @@ def import_confirm(job: Job, progress: Progress) -> Page:
                 "%(unchanged)s giữ nguyên.") % {"name": pending.file_name, **totals}
     return Page(reverse("data_exchange:preview", args=[pending.pk]), message)
 
-
-WORK = {
-    Kind.IMPORT_CHECK: import_check,
-    Kind.IMPORT_CONFIRM: import_confirm,
-}
