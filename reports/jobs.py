@@ -31,24 +31,26 @@ def _suffix(figures: str) -> str:
     return "-so-bo" if figures != "official" else ""
 
 
+def _progress_file(job: Job, progress: Progress, build, stem: str, extension: str, content_type: str) -> Output:
+    """The province report of the job's programme, year and figures as a file (`build` is its writer)."""
+    require(job, "reports.view_province")
+    programme, year, figures = _programme(job), job.params["year"], job.params["figures"]
+    return file_output(progress, lambda: build(year=year, programme=programme, figures=figures),
+                       f"{stem}-{programme.code}-{year}{_suffix(figures)}.{extension}", content_type)
+
+
 @register(Kind.PROGRESS_XLSX)
 def progress_xlsx(job: Job, progress: Progress) -> Output:
     from .exports import xlsx_for
 
-    require(job, "reports.view_province")
-    programme, year, figures = _programme(job), job.params["year"], job.params["figures"]
-    return file_output(progress, lambda: xlsx_for(year=year, programme=programme, figures=figures),
-                       f"tien-do-{programme.code}-{year}{_suffix(figures)}.xlsx", XLSX)
+    return _progress_file(job, progress, xlsx_for, "tien-do", "xlsx", XLSX)
 
 
 @register(Kind.PROGRESS_DOCX)
 def progress_docx(job: Job, progress: Progress) -> Output:
     from .docx_report import docx_for
 
-    require(job, "reports.view_province")
-    programme, year, figures = _programme(job), job.params["year"], job.params["figures"]
-    return file_output(progress, lambda: docx_for(year=year, programme=programme, figures=figures),
-                       f"bao-cao-{programme.code}-{year}{_suffix(figures)}.docx", DOCX)
+    return _progress_file(job, progress, docx_for, "bao-cao", "docx", DOCX)
 
 
 @register(Kind.NATIONAL_XLSX)
